@@ -2,7 +2,7 @@
 //! an httpmock server on 127.0.0.1 and the seed's 200 example comes back.
 
 use entity_context_sync_client::types::SecurityMonitoringIntegrationConfigCreateRequest;
-use entity_context_sync_client::{Client, ResponseCapture};
+use entity_context_sync_client::{Client, RequestContext};
 use entity_context_sync_httpmock::MockServerExt;
 use entity_context_sync_tests::{Recorder, SEED_REQUEST, SEED_RESPONSE, SPEC, json};
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -35,7 +35,7 @@ async fn seed_example_round_trips_through_the_generated_client() {
         then.ok(&reply);
     });
 
-    let capture = ResponseCapture::new();
+    let capture = RequestContext::new();
     let client = Client::new_with_client(&server.base_url(), raw_client(), capture.clone());
     let body: SecurityMonitoringIntegrationConfigCreateRequest =
         serde_json::from_str(SEED_REQUEST).expect("seed request decodes");
@@ -63,7 +63,7 @@ async fn seed_example_round_trips_through_the_generated_client() {
 
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
-        capture.take().map(|m| m.status.as_u16()),
+        capture.take_response().map(|m| m.status.as_u16()),
         Some(200),
         "the post hook records the status"
     );

@@ -55,7 +55,7 @@ fn settings(spec: &Spec) -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote! { crate::ResponseCapture })
+        .with_inner_type(quote! { crate::RequestContext })
         .with_derive("schemars::JsonSchema")
         .with_map_type("::std::collections::BTreeMap");
     for (name, _) in open_enum_schemas(spec) {

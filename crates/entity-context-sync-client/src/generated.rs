@@ -916,7 +916,7 @@ Version: 2.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::ResponseCapture,
+    pub(crate) inner: crate::RequestContext,
 }
 impl Client {
     /// Create a new client.
@@ -924,7 +924,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::ResponseCapture) -> Self {
+    pub fn new(baseurl: &str, inner: crate::RequestContext) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -943,7 +943,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::ResponseCapture,
+        inner: crate::RequestContext,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -952,7 +952,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::ResponseCapture> for Client {
+impl ClientInfo<crate::RequestContext> for Client {
     fn api_version() -> &'static str {
         "2.0"
     }
@@ -962,7 +962,7 @@ impl ClientInfo<crate::ResponseCapture> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::ResponseCapture {
+    fn inner(&self) -> &crate::RequestContext {
         &self.inner
     }
 }
@@ -970,7 +970,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::ResponseCapture>,
+        Client: ClientHooks<crate::RequestContext>,
     {}
 };
 impl Client {

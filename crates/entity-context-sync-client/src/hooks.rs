@@ -1,6 +1,7 @@
 //! The `ClientHooks` impl: strips progenitor's `api-version` header (Datadog
-//! does not define it) and records each response's status and headers, which
-//! progenitor drops when a body fails to decode.
+//! does not define it), adds the per-client headers (credentials), and records
+//! each response's status and headers, which progenitor drops when a body
+//! fails to decode.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -10,7 +11,7 @@ use reqwest::header::HeaderMap;
 
 use crate::Client;
 
-/// Status and headers of the last response a [`Client`] received.
+/// Status and headers of a response a [`Client`] received.
 #[derive(Debug, Clone)]
 pub struct ResponseMeta {
     /// HTTP status.
@@ -19,38 +20,67 @@ pub struct ResponseMeta {
     pub headers: HeaderMap,
 }
 
-/// The generated client's inner value: a slot the `post` hook fills with the
-/// response's status and headers. Give each call its own capture (cloning a
-/// capture shares the slot).
+/// The generated client's inner value: headers added to every request (mark
+/// credential values sensitive) and a slot the `post` hook fills with the
+/// response's status and headers.
+///
+/// Clones share the slot: give each concurrent call its own context
+/// ([`RequestContext::fresh`]) when you read [`RequestContext::take_response`].
 #[derive(Debug, Clone, Default)]
-pub struct ResponseCapture(Arc<Mutex<Option<ResponseMeta>>>);
+pub struct RequestContext {
+    headers: Arc<HeaderMap>,
+    response: Arc<Mutex<Option<ResponseMeta>>>,
+}
 
-impl ResponseCapture {
-    /// A fresh, empty capture.
+impl RequestContext {
+    /// A context that adds no headers.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Takes the recorded response metadata, leaving the slot empty.
-    pub fn take(&self) -> Option<ResponseMeta> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    /// A context that adds `headers` to every request.
+    pub fn with_headers(headers: HeaderMap) -> Self {
+        Self {
+            headers: Arc::new(headers),
+            response: Arc::default(),
+        }
+    }
+
+    /// The same headers with a new, empty response slot.
+    pub fn fresh(&self) -> Self {
+        Self {
+            headers: self.headers.clone(),
+            response: Arc::default(),
+        }
+    }
+
+    /// Takes the recorded response status and headers, leaving the slot empty.
+    pub fn take_response(&self) -> Option<ResponseMeta> {
+        self.response
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 
     fn record(&self, meta: ResponseMeta) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(meta);
+        *self.response.lock().unwrap_or_else(PoisonError::into_inner) = Some(meta);
     }
 }
 
 /// The header progenitor adds to every request; Datadog does not define it.
 const API_VERSION_HEADER: &str = "api-version";
 
-impl ClientHooks<ResponseCapture> for Client {
+impl ClientHooks<RequestContext> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        request.headers_mut().remove(API_VERSION_HEADER);
+        let headers = request.headers_mut();
+        headers.remove(API_VERSION_HEADER);
+        for (name, value) in self.inner().headers.iter() {
+            headers.insert(name.clone(), value.clone());
+        }
         Ok(())
     }
 

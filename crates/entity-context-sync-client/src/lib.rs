@@ -16,5 +16,5 @@ mod secrets;
 mod generated;
 
 pub use generated::*;
-pub use hooks::{ResponseCapture, ResponseMeta};
+pub use hooks::{RequestContext, ResponseMeta};
 pub use secrets::SecretMap;
