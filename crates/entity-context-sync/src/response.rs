@@ -1,0 +1,242 @@
+//! Turning one attempt's result into a value, a final error, or a retry.
+
+use std::time::Duration;
+
+use entity_context_sync_client::ResponseMeta;
+use entity_context_sync_client::types as wire;
+use progenitor_client::{Error as GenError, ResponseValue};
+
+use crate::scrub::Scrubber;
+use crate::{Error, RateLimit};
+
+/// Most bytes of an unexpected body read into memory.
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Most characters of a body quoted in an error.
+pub(crate) const EXCERPT_CHARS: usize = 256;
+
+type GenResult = std::result::Result<
+    ResponseValue<wire::SecurityMonitoringIntegrationConfigResponse>,
+    GenError<wire::ApiErrorResponse>,
+>;
+
+/// What one attempt came to.
+pub(crate) enum Outcome {
+    /// Success: the body, the status, the rate limit.
+    Done(
+        wire::SecurityMonitoringIntegrationConfigResponse,
+        u16,
+        Option<RateLimit>,
+    ),
+    /// A final error.
+    Fail(Error),
+    /// Safe to try again (rate limited, or nothing was sent).
+    Retry(Retry),
+}
+
+/// Why an attempt may be retried, and the error to return if it is not.
+pub(crate) struct Retry {
+    pub(crate) rate_limit: Option<RateLimit>,
+    kind: RetryKind,
+}
+
+enum RetryKind {
+    RateLimited { errors: Vec<String> },
+    NotSent(Error),
+}
+
+impl Retry {
+    pub(crate) fn reason(&self) -> &'static str {
+        match self.kind {
+            RetryKind::RateLimited { .. } => "rate limited (429)",
+            RetryKind::NotSent(_) => "connection failed before sending",
+        }
+    }
+
+    /// The error to return when the policy says stop.
+    pub(crate) fn into_final(self, attempts: u32, waited: Duration) -> Error {
+        match self.kind {
+            RetryKind::RateLimited { errors } => Error::RateLimited {
+                attempts,
+                waited,
+                errors,
+                rate_limit: self.rate_limit,
+            },
+            RetryKind::NotSent(error) => error,
+        }
+    }
+}
+
+pub(crate) async fn classify(
+    result: GenResult,
+    meta: Option<ResponseMeta>,
+    scrub: &Scrubber<'_>,
+    timeout: Duration,
+    connect_timeout: Duration,
+) -> Outcome {
+    let rate_limit = meta
+        .as_ref()
+        .and_then(|m| RateLimit::from_headers(&m.headers));
+    let status = meta.as_ref().map(|m| m.status.as_u16()).unwrap_or(0);
+    match result {
+        Ok(value) => {
+            let status = value.status().as_u16();
+            let rate_limit = RateLimit::from_headers(value.headers());
+            Outcome::Done(value.into_inner(), status, rate_limit)
+        }
+        Err(GenError::ErrorResponse(value)) => {
+            let status = value.status().as_u16();
+            let rate_limit = RateLimit::from_headers(value.headers());
+            let errors = value
+                .into_inner()
+                .errors
+                .iter()
+                .map(|e| scrub.clean(e))
+                .collect();
+            api_error(status, errors, None, rate_limit)
+        }
+        Err(GenError::InvalidResponsePayload(bytes, err)) => {
+            let excerpt = excerpt(&bytes, scrub);
+            if (200..300).contains(&status) {
+                Outcome::Fail(Error::Decode {
+                    status,
+                    reason: scrub.clean(&err.to_string()),
+                    body_excerpt: excerpt,
+                    rate_limit,
+                })
+            } else {
+                api_error(status, Vec::new(), Some(excerpt), rate_limit)
+            }
+        }
+        Err(GenError::UnexpectedResponse(response)) => {
+            let status = response.status().as_u16();
+            let rate_limit = RateLimit::from_headers(response.headers());
+            let bytes = read_capped(response).await;
+            if (200..300).contains(&status) {
+                return match serde_json::from_slice(&bytes) {
+                    Ok(value) => Outcome::Done(value, status, rate_limit),
+                    Err(err) => Outcome::Fail(Error::Decode {
+                        status,
+                        reason: scrub.clean(&err.to_string()),
+                        body_excerpt: excerpt(&bytes, scrub),
+                        rate_limit,
+                    }),
+                };
+            }
+            match serde_json::from_slice::<wire::ApiErrorResponse>(&bytes) {
+                Ok(body) => api_error(
+                    status,
+                    body.errors.iter().map(|e| scrub.clean(e)).collect(),
+                    None,
+                    rate_limit,
+                ),
+                Err(_) => api_error(status, Vec::new(), Some(excerpt(&bytes, scrub)), rate_limit),
+            }
+        }
+        Err(GenError::CommunicationError(err)) => {
+            transport(err, false, timeout, connect_timeout, scrub, rate_limit)
+        }
+        Err(GenError::ResponseBodyError(err)) => {
+            transport(err, true, timeout, connect_timeout, scrub, rate_limit)
+        }
+        Err(GenError::InvalidUpgrade(err)) => {
+            transport(err, true, timeout, connect_timeout, scrub, rate_limit)
+        }
+        Err(GenError::InvalidRequest(reason)) => {
+            Outcome::Fail(Error::validation("request", scrub.clean(&reason)))
+        }
+        Err(GenError::Custom(message)) => Outcome::Fail(Error::Transport {
+            message: scrub.clean(&message),
+            may_have_been_sent: true,
+            source: None,
+        }),
+    }
+}
+
+fn api_error(
+    status: u16,
+    errors: Vec<String>,
+    body_excerpt: Option<String>,
+    rate_limit: Option<RateLimit>,
+) -> Outcome {
+    if status == 429 {
+        return Outcome::Retry(Retry {
+            rate_limit,
+            kind: RetryKind::RateLimited { errors },
+        });
+    }
+    Outcome::Fail(Error::Api {
+        status,
+        errors,
+        body_excerpt,
+        rate_limit,
+    })
+}
+
+fn transport(
+    err: reqwest::Error,
+    got_response: bool,
+    timeout: Duration,
+    connect_timeout: Duration,
+    scrub: &Scrubber<'_>,
+    rate_limit: Option<RateLimit>,
+) -> Outcome {
+    let _ = rate_limit;
+    let not_sent = !got_response && err.is_connect();
+    let error = if err.is_timeout() {
+        Error::Timeout {
+            after: if not_sent { connect_timeout } else { timeout },
+            may_have_been_sent: !not_sent,
+        }
+    } else {
+        Error::Transport {
+            message: scrub.clean(&chain(&err)),
+            may_have_been_sent: !not_sent,
+            source: Some(Box::new(err)),
+        }
+    };
+    if not_sent {
+        Outcome::Retry(Retry {
+            rate_limit: None,
+            kind: RetryKind::NotSent(error),
+        })
+    } else {
+        Outcome::Fail(error)
+    }
+}
+
+/// The error and its sources, joined: `error sending request: connection refused`.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+async fn read_capped(mut response: reqwest::Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        let room = MAX_ERROR_BODY - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= MAX_ERROR_BODY {
+            break;
+        }
+    }
+    body
+}
+
+/// The first characters of a body, lossy UTF-8, secrets masked.
+pub(crate) fn excerpt(bytes: &[u8], scrub: &Scrubber<'_>) -> String {
+    let head = &bytes[..bytes.len().min(MAX_ERROR_BODY)];
+    let text = scrub.clean(&String::from_utf8_lossy(head));
+    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().count() > EXCERPT_CHARS || bytes.len() > head.len() {
+        out.push('…');
+    }
+    out
+}

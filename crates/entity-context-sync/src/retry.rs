@@ -1,0 +1,165 @@
+//! When to retry, and how long to wait.
+//!
+//! Only two things are ever retried: a 429 (Datadog refused the request for
+//! rate limiting, so nothing was created) and a failure to connect (nothing
+//! was sent). A create is not idempotent: timeouts after sending, resets and
+//! 5xx replies are never retried, since a retry could duplicate the config.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How a [`Client`](crate::Client) retries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub(crate) max_retries: u32,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) max_reset_wait: Duration,
+    pub(crate) total_budget: Duration,
+    pub(crate) jitter: bool,
+}
+
+impl Default for RetryPolicy {
+    /// Up to 3 retries; waits `X-RateLimit-Reset` seconds (capped at 60 s)
+    /// or backs off exponentially from 1 s (capped at 30 s, with jitter);
+    /// at most 120 s of waiting in all.
+    fn default() -> Self {
+        Self {
+            max_retries: 3,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(30),
+            max_reset_wait: Duration::from_secs(60),
+            total_budget: Duration::from_secs(120),
+            jitter: true,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// Retries after the first attempt (0 = never retry).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// First backoff when the server gave no `X-RateLimit-Reset`; doubles each time.
+    pub fn initial_backoff(mut self, d: Duration) -> Self {
+        self.initial_backoff = d;
+        self
+    }
+
+    /// Upper bound of one exponential backoff.
+    pub fn max_backoff(mut self, d: Duration) -> Self {
+        self.max_backoff = d;
+        self
+    }
+
+    /// Upper bound on a wait taken from `X-RateLimit-Reset`.
+    pub fn max_reset_wait(mut self, d: Duration) -> Self {
+        self.max_reset_wait = d;
+        self
+    }
+
+    /// Total waiting allowed across all retries of one call.
+    pub fn total_budget(mut self, d: Duration) -> Self {
+        self.total_budget = d;
+        self
+    }
+
+    /// Randomize backoffs (between half and all of the computed wait) so
+    /// many clients do not retry in lockstep. On by default.
+    pub fn jitter(mut self, on: bool) -> Self {
+        self.jitter = on;
+        self
+    }
+
+    /// The wait before retry number `retry` (1-based), from the server's
+    /// reset figure when given, else exponential backoff.
+    pub(crate) fn wait(&self, retry: u32, reset: Option<Duration>) -> Duration {
+        if let Some(reset) = reset {
+            // A reset of 0 means "now"; still wait a little to avoid a hot loop.
+            return reset
+                .max(Duration::from_millis(100))
+                .min(self.max_reset_wait);
+        }
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
+        let base = self
+            .initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff);
+        if self.jitter {
+            let half = base / 2;
+            half + half.mul_f64(fastrand::f64())
+        } else {
+            base
+        }
+    }
+}
+
+/// Sleeps between retries. The default uses `tokio::time::sleep`; tests (and
+/// other runtimes) can supply their own, e.g. to record waits without waiting.
+pub trait Sleep: Send + Sync + std::fmt::Debug {
+    /// A future that completes after `duration`.
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+}
+
+/// The default [`Sleep`]: `tokio::time::sleep`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioSleep;
+
+impl Sleep for TokioSleep {
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+pub(crate) type SharedSleep = Arc<dyn Sleep>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reset_header_wins_and_is_capped() {
+        let p = RetryPolicy::default();
+        assert_eq!(
+            p.wait(1, Some(Duration::from_secs(7))),
+            Duration::from_secs(7)
+        );
+        assert_eq!(
+            p.wait(1, Some(Duration::from_secs(3600))),
+            Duration::from_secs(60)
+        );
+        assert_eq!(p.wait(1, Some(Duration::ZERO)), Duration::from_millis(100));
+    }
+
+    #[test]
+    fn backoff_doubles_is_capped_and_jitter_stays_in_bounds() {
+        let p = RetryPolicy::default().jitter(false);
+        let waits: Vec<u64> = (1..=7).map(|n| p.wait(n, None).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30]);
+        let p = RetryPolicy::default();
+        for n in 1..=6 {
+            let base = RetryPolicy::default().jitter(false).wait(n, None);
+            for _ in 0..50 {
+                let w = p.wait(n, None);
+                assert!(
+                    w >= base / 2 && w <= base,
+                    "retry {n}: {w:?} not in [{:?}, {base:?}]",
+                    base / 2
+                );
+            }
+        }
+        assert_eq!(p.wait(u32::MAX, None) <= Duration::from_secs(30), true);
+    }
+}
