@@ -1,7 +1,10 @@
 //! Turning the validated spec into the generated files, with progenitor as a
 //! library. Output is deterministic: same spec, same bytes.
 
+use std::cell::Cell;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use progenitor_impl::{
@@ -26,13 +29,22 @@ pub const HTTPMOCK_OUT: &str = "crates/entity-context-sync-httpmock/src/generate
 /// Generates every file from `root/spec_rel`. Writes nothing.
 pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let spec = spec::load(&root.join(spec_rel), spec_rel)?;
-    let settings = settings(&spec);
+    let enums = open_enum_schemas(&spec, spec_rel)?;
+    let secret_maps = secret_map_schemas(&spec, spec_rel)?;
+    let settings = settings(&enums, &secret_maps);
 
-    let client = catch(spec_rel, || {
+    let (client, type_names) = catch(spec_rel, || {
         let mut generator = Generator::new(&settings);
-        generator.generate_tokens(&spec.doc)
+        let tokens = generator.generate_tokens(&spec.doc)?;
+        let names: BTreeSet<String> = generator
+            .get_type_space()
+            .iter_types()
+            .map(|t| t.name().split_whitespace().collect())
+            .collect();
+        Ok((tokens, names))
     })?;
-    let extras = open_enums(&spec).into_iter().chain([spec_info(&spec)]);
+    check_replacements(&enums, &secret_maps, &type_names, spec_rel)?;
+    let extras = open_enums(&enums).into_iter().chain([spec_info(&spec)]);
     let client = quote! { #client #(#extras)* };
 
     let mock = catch(spec_rel, || {
@@ -49,7 +61,7 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
 /// Progenitor settings: builder interface, `BTreeMap` maps (stable key order
 /// on the wire), `JsonSchema` derives, required hooks (which strip the
 /// `api-version` header), open enums and secret maps swapped in.
-fn settings(spec: &Spec) -> GenerationSettings {
+fn settings(enums: &[OpenEnum], secret_maps: &[Replaced]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -58,19 +70,15 @@ fn settings(spec: &Spec) -> GenerationSettings {
         .with_inner_type(quote! { crate::RequestContext })
         .with_derive("schemars::JsonSchema")
         .with_map_type("::std::collections::BTreeMap");
-    for (name, _) in open_enum_schemas(spec) {
+    for e in enums {
         settings.with_replacement(
-            &name,
-            format!("::{CLIENT_CRATE}::open_enums::{name}"),
+            &e.ty.type_name,
+            &e.ty.path,
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
-    for name in secret_map_schemas(spec) {
-        settings.with_replacement(
-            &name,
-            format!("::{CLIENT_CRATE}::SecretMap"),
-            [TypeImpl::Default].into_iter(),
-        );
+    for m in secret_maps {
+        settings.with_replacement(&m.type_name, &m.path, [TypeImpl::Default].into_iter());
     }
     settings
 }
@@ -83,10 +91,54 @@ fn component_schemas(spec: &Spec) -> impl Iterator<Item = (&String, &Value)> {
         .flatten()
 }
 
+/// A component schema that typify must not generate: it is replaced by our
+/// own type at `path`.
+#[derive(Debug, Clone)]
+struct Replaced {
+    /// The key in `components/schemas`.
+    schema: String,
+    /// The name typify gives the schema (its replacement key), which is also
+    /// the name of our type.
+    type_name: String,
+    /// The absolute path of our type.
+    path: String,
+}
+
+impl Replaced {
+    fn new(schema: &str, module: &str, file: &Path) -> Result<Self, Error> {
+        let type_name = typify_name(schema).ok_or_else(|| {
+            Error::new(
+                file,
+                format!(
+                    "schema name `{schema}` must be ASCII to be replaced by a hand-written Rust type (open enum or secret map)"
+                ),
+            )
+        })?;
+        let path = match module {
+            "" => format!("::{CLIENT_CRATE}::{type_name}"),
+            _ => format!("::{CLIENT_CRATE}::{module}::{type_name}"),
+        };
+        Ok(Self {
+            schema: schema.to_string(),
+            type_name,
+            path,
+        })
+    }
+}
+
+/// A validated open enum: names, wire values and Rust variants.
+#[derive(Debug, Clone)]
+struct OpenEnum {
+    ty: Replaced,
+    description: String,
+    values: Vec<String>,
+    variants: Vec<String>,
+}
+
 /// String enums with more than one value become open enums: a value the spec
 /// does not list is kept as `Unknown(String)` instead of failing the decode.
 /// Single-value enums (JSON:API `type` discriminators) stay closed.
-fn open_enum_schemas(spec: &Spec) -> Vec<(String, &Value)> {
+fn open_enum_schemas(spec: &Spec, file: &Path) -> Result<Vec<OpenEnum>, Error> {
     component_schemas(spec)
         .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("string"))
         .filter(|(_, s)| {
@@ -94,13 +146,91 @@ fn open_enum_schemas(spec: &Spec) -> Vec<(String, &Value)> {
                 .and_then(Value::as_array)
                 .is_some_and(|e| e.len() > 1)
         })
-        .map(|(name, s)| (name.clone(), s))
+        .map(|(name, schema)| open_enum_schema(name, schema, file))
         .collect()
+}
+
+fn open_enum_schema(name: &str, schema: &Value, file: &Path) -> Result<OpenEnum, Error> {
+    let ty = Replaced::new(name, "open_enums", file)?;
+    let raw_values = schema["enum"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let values = raw_values
+        .iter()
+        .map(|v| {
+            v.as_str().map(str::to_string).ok_or_else(|| {
+                Error::new(
+                    file,
+                    format!(
+                        "enum `{name}` is `type: string` but lists the non-string value `{v}`; quote it in the YAML"
+                    ),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let sources: Vec<String> = match schema.get("x-enum-varnames") {
+        None => values.clone(),
+        Some(Value::Array(names)) if names.len() == values.len() => names
+            .iter()
+            .map(|n| n.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| {
+                Error::new(
+                    file,
+                    format!("enum `{name}` has a non-string entry in `x-enum-varnames`"),
+                )
+            })?,
+        Some(other) => {
+            let count = other.as_array().map_or(0, Vec::len);
+            return Err(Error::new(
+                file,
+                format!(
+                    "enum `{name}` has {} values but {count} `x-enum-varnames` entries; list one variant name per value, in the same order",
+                    values.len()
+                ),
+            ));
+        }
+    };
+    let mut variants: Vec<String> = Vec::with_capacity(values.len());
+    for (value, source) in values.iter().zip(&sources) {
+        let variant = pascal(source);
+        let problem = if syn::parse_str::<Ident>(&variant).is_err() {
+            Some("is not a Rust identifier".to_string())
+        } else if variant == "Unknown" {
+            Some("is reserved for the catch-all `Unknown(String)`".to_string())
+        } else {
+            variants
+                .iter()
+                .position(|v| *v == variant)
+                .map(|i| format!("is also the variant for `{}`", values[i]))
+        };
+        if let Some(problem) = problem {
+            return Err(Error::new(
+                file,
+                format!(
+                    "enum `{name}` value `{value}` becomes the variant `{variant}`, which {problem}; set a distinct `x-enum-varnames` entry for it"
+                ),
+            ));
+        }
+        variants.push(variant);
+    }
+    let description = schema
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or(name)
+        .to_string();
+    Ok(OpenEnum {
+        ty,
+        description,
+        values,
+        variants,
+    })
 }
 
 /// Write-only string maps hold credentials: they become `SecretMap`, whose
 /// values are redacted in `Debug` and zeroized on drop.
-fn secret_map_schemas(spec: &Spec) -> Vec<String> {
+fn secret_map_schemas(spec: &Spec, file: &Path) -> Result<Vec<Replaced>, Error> {
     component_schemas(spec)
         .filter(|(_, s)| s.get("writeOnly") == Some(&Value::Bool(true)))
         .filter(|(_, s)| {
@@ -108,16 +238,44 @@ fn secret_map_schemas(spec: &Spec) -> Vec<String> {
                 .and_then(Value::as_str)
                 == Some("string")
         })
-        .map(|(name, _)| name.clone())
+        .map(|(name, _)| {
+            Replaced::new(name, "", file).map(|r| Replaced {
+                path: format!("::{CLIENT_CRATE}::SecretMap"),
+                ..r
+            })
+        })
         .collect()
 }
 
-fn open_enums(spec: &Spec) -> Option<TokenStream> {
-    let enums = open_enum_schemas(spec);
+/// typify matches replacements by the name it gives a schema; if our
+/// [`typify_name`] ever disagrees with it, the schema would silently be
+/// generated as an ordinary (closed) type. Fail loudly instead.
+fn check_replacements(
+    enums: &[OpenEnum],
+    secret_maps: &[Replaced],
+    type_names: &BTreeSet<String>,
+    file: &Path,
+) -> Result<(), Error> {
+    let replaced = enums.iter().map(|e| &e.ty).chain(secret_maps);
+    for r in replaced {
+        if !type_names.contains(&r.path) {
+            return Err(Error::new(
+                file,
+                format!(
+                    "schema `{}` should be replaced by `{}`, but progenitor did not apply the replacement (expected typify to name it `{}`); rename the schema in PascalCase",
+                    r.schema, r.path, r.type_name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn open_enums(enums: &[OpenEnum]) -> Option<TokenStream> {
     if enums.is_empty() {
         return None;
     }
-    let items = enums.iter().map(|(name, schema)| open_enum(name, schema));
+    let items = enums.iter().map(open_enum);
     Some(quote! {
         /// Open enums: every value the spec lists, plus `Unknown` for values a
         /// newer API returns, kept verbatim instead of failing the decode.
@@ -127,30 +285,17 @@ fn open_enums(spec: &Spec) -> Option<TokenStream> {
     })
 }
 
-fn open_enum(name: &str, schema: &Value) -> TokenStream {
+fn open_enum(e: &OpenEnum) -> TokenStream {
+    let name = e.ty.type_name.as_str();
     let ident = Ident::new(name, Span::call_site());
-    let values: Vec<&str> = schema["enum"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    let names: Vec<String> = match schema.get("x-enum-varnames").and_then(Value::as_array) {
-        Some(v) if v.len() == values.len() => {
-            v.iter().filter_map(Value::as_str).map(pascal).collect()
-        }
-        _ => values.iter().map(|v| pascal(v)).collect(),
-    };
-    let variants: Vec<Ident> = names
+    let values = &e.values;
+    let variants: Vec<Ident> = e
+        .variants
         .iter()
         .map(|n| Ident::new(n, Span::call_site()))
         .collect();
     let docs = values.iter().map(|v| format!("`{v}`"));
-    let description = schema
-        .get("description")
-        .and_then(Value::as_str)
-        .unwrap_or(name)
-        .to_string();
+    let description = &e.description;
     let schema_description = format!("{description} Known values: {}.", values.join(", "));
     quote! {
         #[doc = #description]
@@ -271,20 +416,44 @@ fn spec_info(spec: &Spec) -> TokenStream {
     }
 }
 
-/// Runs progenitor, turning its panics into a clear error.
-fn catch<F>(file: &Path, f: F) -> Result<TokenStream, Error>
+thread_local! {
+    /// Whether this thread is inside [`catch`] (its panics are reported as errors).
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs, once per process, a panic hook that stays silent for threads
+/// inside [`catch`] and defers to the previous hook everywhere else. (Swapping
+/// the hook per call races when generations run on several threads, as tests
+/// do, and can leave the process with a silent hook.)
+fn install_quiet_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Runs progenitor, turning its errors and panics into one clear error.
+fn catch<T, F>(file: &Path, f: F) -> Result<T, Error>
 where
-    F: FnOnce() -> progenitor_impl::Result<TokenStream>,
+    F: FnOnce() -> progenitor_impl::Result<T>,
 {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    install_quiet_hook();
+    let was_quiet = QUIET.with(|q| q.replace(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    std::panic::set_hook(hook);
+    QUIET.with(|q| q.set(was_quiet));
     match result {
-        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(Error::new(
             file,
-            format!("progenitor rejected the spec: {e}"),
+            format!(
+                "progenitor rejected the spec: {}; see openapi/README.md for what progenitor cannot express",
+                one_line(&e.to_string(), 400)
+            ),
         )),
         Err(payload) => {
             let msg = payload
@@ -292,14 +461,25 @@ where
                 .cloned()
                 .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".to_string());
-            let msg: String = msg.chars().take(400).collect();
             Err(Error::new(
                 file,
                 format!(
-                    "progenitor cannot generate code for a construct in this spec (it panicked: {msg}); see openapi/README.md for what progenitor cannot express"
+                    "progenitor cannot generate code for a construct in this spec (it panicked: {}); see openapi/README.md for what progenitor cannot express",
+                    one_line(&msg, 200)
                 ),
             ))
         }
+    }
+}
+
+/// Collapses whitespace (progenitor pretty-prints some values in its panic
+/// messages) and truncates to `max` characters.
+fn one_line(s: &str, max: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > max {
+        s.chars().take(max).chain("...".chars()).collect()
+    } else {
+        s
     }
 }
 
@@ -322,8 +502,12 @@ fn render(out: &str, spec_rel: &Path, tokens: TokenStream) -> Result<GeneratedFi
 }
 
 /// `GOOGLE_WORKSPACE` / `google-workspace` / `valid` -> `GoogleWorkspace` / `Valid`.
+///
+/// Variant names must be Rust identifiers, so a name that would start with a
+/// digit gets a `V` prefix (`2FA` -> `V2fa`).
 fn pascal(s: &str) -> String {
-    s.split(|c: char| !c.is_ascii_alphanumeric())
+    let name: String = s
+        .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {
             let lower = w.to_ascii_lowercase();
@@ -333,5 +517,117 @@ fn pascal(s: &str) -> String {
                 .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
                 .unwrap_or_default()
         })
-        .collect()
+        .collect();
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{name}")
+    } else {
+        name
+    }
+}
+
+/// The name typify gives a component schema, which is also the key it
+/// matches replacements by: heck's PascalCase (`APIErrorResponse` ->
+/// `ApiErrorResponse`), `X`-prefixed when it would not start with a letter.
+/// `None` for names outside ASCII (not worth mirroring typify's Unicode rules).
+/// [`check_replacements`] verifies the result against typify itself.
+fn typify_name(schema: &str) -> Option<String> {
+    if !schema.is_ascii() {
+        return None;
+    }
+    let mut out = String::new();
+    for word in schema.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = word.chars().collect();
+        let mut start = 0;
+        // heck: a boundary after a lowercase letter followed by an uppercase
+        // one, and before the last capital of a run followed by a lowercase.
+        let mut last_cased: Option<bool> = None; // Some(true) = uppercase
+        for i in 0..chars.len() {
+            let c = chars[i];
+            let Some(&next) = chars.get(i + 1) else {
+                break;
+            };
+            let cased = if c.is_ascii_lowercase() {
+                Some(false)
+            } else if c.is_ascii_uppercase() {
+                Some(true)
+            } else {
+                last_cased
+            };
+            if cased == Some(false) && next.is_ascii_uppercase() {
+                capitalize(&chars[start..=i], &mut out);
+                start = i + 1;
+                last_cased = None;
+            } else if last_cased == Some(true)
+                && c.is_ascii_uppercase()
+                && next.is_ascii_lowercase()
+            {
+                capitalize(&chars[start..i], &mut out);
+                start = i;
+                last_cased = None;
+            } else {
+                last_cased = cased;
+            }
+        }
+        capitalize(&chars[start..], &mut out);
+    }
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert(0, 'X');
+    }
+    Some(out)
+}
+
+fn capitalize(word: &[char], out: &mut String) {
+    if let Some((first, rest)) = word.split_first() {
+        out.push(first.to_ascii_uppercase());
+        out.extend(rest.iter().map(char::to_ascii_lowercase));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pascal, typify_name};
+
+    #[test]
+    fn pascal_joins_words() {
+        assert_eq!(pascal("GOOGLE_WORKSPACE"), "GoogleWorkspace");
+        assert_eq!(pascal("google-workspace"), "GoogleWorkspace");
+        assert_eq!(pascal("valid"), "Valid");
+        assert_eq!(pascal("ENTRA_ID"), "EntraId");
+    }
+
+    #[test]
+    fn pascal_prefixes_a_leading_digit() {
+        for (value, expected) in [
+            ("2FA", "V2fa"),
+            ("1_PASSWORD", "V1Password"),
+            ("365", "V365"),
+        ] {
+            let name = pascal(value);
+            assert_eq!(name, expected, "{value}");
+            assert!(
+                syn::parse_str::<proc_macro2::Ident>(&name).is_ok(),
+                "`{name}` (from `{value}`) is not a Rust identifier"
+            );
+        }
+        assert_eq!(pascal("v2"), "V2");
+    }
+
+    #[test]
+    fn typify_name_mirrors_heck_pascal_case() {
+        for (schema, expected) in [
+            (
+                "SecurityMonitoringIntegrationType",
+                "SecurityMonitoringIntegrationType",
+            ),
+            ("APIErrorResponse", "ApiErrorResponse"),
+            ("AWSAccountType", "AwsAccountType"),
+            ("security_monitoring_state", "SecurityMonitoringState"),
+            ("Okta2FAType", "Okta2FaType"),
+            ("v2.Status", "V2Status"),
+            ("2FAState", "X2faState"),
+        ] {
+            assert_eq!(typify_name(schema).as_deref(), Some(expected), "{schema}");
+        }
+        assert_eq!(typify_name("Zustände"), None);
+    }
 }

@@ -30,10 +30,13 @@ pub struct Error {
 }
 
 impl Error {
+    /// The message is folded onto one line (parser and progenitor messages
+    /// can span several), so the error prints as one paragraph.
     pub(crate) fn new(file: &Path, message: impl Into<String>) -> Self {
+        let message: String = message.into();
         Self {
             file: file.to_path_buf(),
-            message: message.into(),
+            message: message.split_whitespace().collect::<Vec<_>>().join(" "),
         }
     }
 }

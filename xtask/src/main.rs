@@ -26,6 +26,10 @@ fn main() -> ExitCode {
             ("--check", _) => mode = Mode::Check,
             ("--root", Some(v)) => root = PathBuf::from(v),
             ("--spec", Some(v)) => spec = PathBuf::from(v),
+            ("--root" | "--spec", None) => {
+                eprintln!("`{arg}` needs a value\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
             _ => {
                 eprintln!("unexpected argument `{arg}`\n\n{USAGE}");
                 return ExitCode::from(2);

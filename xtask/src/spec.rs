@@ -1,7 +1,7 @@
 //! Loading and validating the OpenAPI fragment before progenitor sees it, so
 //! that every problem ends in one clear message instead of a panic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -52,6 +52,13 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, Error> {
 fn check_version(raw: &Value, file: &Path) -> Result<(), Error> {
     match raw.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0.") => Ok(()),
+        None if raw.get("openapi").is_some() => Err(Error::new(
+            file,
+            format!(
+                "`openapi: {}` is not a version string; write `openapi: 3.0.3`",
+                raw["openapi"]
+            ),
+        )),
         Some(v) => Err(Error::new(
             file,
             format!(
@@ -72,7 +79,14 @@ fn check_refs(root: &Value, node: &Value, at: &str, file: &Path) -> Result<(), E
     match node {
         Value::Object(map) => {
             if let Some(r) = map.get("$ref") {
-                let r = r.as_str().unwrap_or_default();
+                let Some(r) = r.as_str() else {
+                    return Err(Error::new(
+                        file,
+                        format!(
+                            "`$ref` at {at} must be a string such as `#/components/schemas/Name`, not `{r}`"
+                        ),
+                    ));
+                };
                 let Some(pointer) = r.strip_prefix('#') else {
                     return Err(Error::new(
                         file,
@@ -148,8 +162,60 @@ fn check_operations(doc: &OpenAPI, file: &Path) -> Result<(), Error> {
                     ),
                 ));
             }
+            check_path_params(doc, path, &item.parameters, op, id, file)?;
             check_error_schemas(doc, op, id, file)?;
         }
+    }
+    Ok(())
+}
+
+/// Path parameters and `{name}` placeholders must match one to one:
+/// progenitor silently generates a useless argument for one stray path
+/// parameter and panics (while sorting) for several.
+fn check_path_params(
+    doc: &OpenAPI,
+    path: &str,
+    item_params: &[ReferenceOr<openapiv3::Parameter>],
+    op: &openapiv3::Operation,
+    id: &str,
+    file: &Path,
+) -> Result<(), Error> {
+    let placeholders: BTreeSet<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    let declared: BTreeSet<&str> = item_params
+        .iter()
+        .chain(&op.parameters)
+        .filter_map(|p| match p {
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.rsplit('/').next().unwrap_or_default();
+                match doc.components.as_ref()?.parameters.get(name)? {
+                    ReferenceOr::Item(p) => Some(p),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        })
+        .filter(|p| matches!(p, openapiv3::Parameter::Path { .. }))
+        .map(|p| p.parameter_data_ref().name.as_str())
+        .collect();
+    if let Some(name) = declared.difference(&placeholders).next() {
+        return Err(Error::new(
+            file,
+            format!(
+                "operation `{id}` declares the path parameter `{name}`, but the path `{path}` has no `{{{name}}}` placeholder"
+            ),
+        ));
+    }
+    if let Some(name) = placeholders.difference(&declared).next() {
+        return Err(Error::new(
+            file,
+            format!(
+                "path `{path}` has the placeholder `{{{name}}}`, but operation `{id}` declares no `in: path` parameter named `{name}`"
+            ),
+        ));
     }
     Ok(())
 }
@@ -161,11 +227,20 @@ fn check_error_schemas(
     file: &Path,
 ) -> Result<(), Error> {
     let mut schemas: BTreeMap<String, String> = BTreeMap::new();
-    for (status, response) in &op.responses.responses {
-        let code = status.to_string();
-        if code.starts_with('2') || code.starts_with('3') || code.starts_with('1') {
-            continue;
-        }
+    // progenitor counts 4xx, 5xx and `default` as error responses.
+    let errors = op
+        .responses
+        .responses
+        .iter()
+        .map(|(status, r)| (status.to_string(), r))
+        .filter(|(code, _)| code.starts_with('4') || code.starts_with('5'))
+        .chain(
+            op.responses
+                .default
+                .as_ref()
+                .map(|r| ("default".to_string(), r)),
+        );
+    for (code, response) in errors {
         let response = match response {
             ReferenceOr::Item(r) => r,
             ReferenceOr::Reference { reference } => {
@@ -188,7 +263,7 @@ fn check_error_schemas(
             .unwrap_or_else(|| "(no body)".to_string());
         schemas.insert(code, schema);
     }
-    let distinct: std::collections::BTreeSet<&String> = schemas.values().collect();
+    let distinct: BTreeSet<&String> = schemas.values().collect();
     if distinct.len() > 1 {
         let listing = schemas
             .iter()
