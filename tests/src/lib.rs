@@ -136,3 +136,173 @@ pub fn snapshot_settings() -> insta::Settings {
     settings.set_omit_expression(true);
     settings
 }
+
+// ---------------------------------------------------------------------------
+// Snapshot suite (`tests/tests/snapshots_*.rs`): credentials, user agents and
+// the hygiene checks that make CI fail on orphaned or pending snapshots.
+// ---------------------------------------------------------------------------
+
+/// A marker every credential of the snapshot suites contains (API key,
+/// application key, every `secrets` value), so one scan of the snapshot files
+/// proves none of them leaked (see [`snapshots_containing`]).
+pub const CANARY: &str = "s3cr3t";
+/// The API key of the snapshot suites.
+pub const TEST_API_KEY: &str = "api-s3cr3t-0123456789abcdef";
+/// The application key of the snapshot suites.
+pub const TEST_APP_KEY: &str = "app-s3cr3t-fedcba9876543210";
+
+/// Strings no committed snapshot may contain: the canary, the seed's
+/// `admin_email` secret and the keys of `generated_client.rs`.
+pub const FORBIDDEN_IN_SNAPSHOTS: &[&str] = &[
+    CANARY,
+    "test@example.com",
+    "0123456789abcdef0123456789abcdef",
+    "app-key-value",
+];
+
+/// [`redact_version`], then the platform of the default user agent:
+/// `entity-context-sync/0.1.0 (rust; linux; x86_64)` ->
+/// `entity-context-sync/[version] (rust; [os]; [arch])`, so snapshots are
+/// the same on every machine.
+pub fn redact_user_agent(user_agent: &str) -> String {
+    let platform = format!("; {}; {})", std::env::consts::OS, std::env::consts::ARCH);
+    redact_version(user_agent).replace(&platform, "; [os]; [arch])")
+}
+
+/// The directory every workspace snapshot lives in (`tests/snapshots/`).
+pub fn snapshot_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots")
+}
+
+/// The explicit names of the file snapshots asserted in `source`: the string
+/// literal that opens an `assert_*snapshot!(` call, as in
+/// `insta::assert_json_snapshot!("request_okta", view)`. Commented-out lines
+/// do not count; a call whose first argument is not a string literal (an
+/// unnamed or inline snapshot, or a name held in a variable) names nothing.
+pub fn referenced_snapshot_names(source: &str) -> Vec<String> {
+    let code: String = source
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let mut names = Vec::new();
+    for (at, _) in code.match_indices("snapshot!(") {
+        let ident_start = code[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
+        if !code[ident_start..at].starts_with("assert_") {
+            continue;
+        }
+        let args = code[at + "snapshot!(".len()..].trim_start();
+        if let Some(rest) = args.strip_prefix('"')
+            && let Some(end) = rest.find('"')
+        {
+            names.push(rest[..end].to_string());
+        }
+    }
+    names
+}
+
+fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// Every snapshot name asserted by this crate's sources (`tests/tests/` and
+/// `tests/src/`), with the file that asserts it, in file order.
+pub fn snapshot_references() -> Vec<(String, std::path::PathBuf)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    files_under(&root.join("tests"), &mut files);
+    files_under(&root.join("src"), &mut files);
+    files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .flat_map(|path| {
+            let source = std::fs::read_to_string(&path).unwrap_or_default();
+            referenced_snapshot_names(&source)
+                .into_iter()
+                .map(move |name| (name, path.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The committed snapshot files (`tests/snapshots/*.snap`), sorted.
+pub fn snapshot_files() -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    files_under(&snapshot_dir(), &mut files);
+    files.retain(|p| p.extension().is_some_and(|e| e == "snap"));
+    files
+}
+
+/// Snapshot files that no `assert_*snapshot!("name", ..)` refers to any more:
+/// a renamed or deleted test left them behind.
+pub fn orphaned_snapshots() -> Vec<std::path::PathBuf> {
+    let referenced: std::collections::BTreeSet<String> = snapshot_references()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    snapshot_files()
+        .into_iter()
+        .filter(|path| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let stem = name.as_deref().and_then(|n| n.strip_suffix(".snap"));
+            !stem.is_some_and(|stem| referenced.contains(stem))
+        })
+        .collect()
+}
+
+/// Snapshot names asserted more than once (insta would write `name-2.snap`).
+pub fn duplicate_snapshot_names() -> Vec<String> {
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for (name, _) in snapshot_references() {
+        *seen.entry(name).or_default() += 1;
+    }
+    seen.into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// Unreviewed snapshots under `tests/`: `*.snap.new` (a changed or new file
+/// snapshot) and `*.pending-snap` (an inline one).
+pub fn pending_snapshots() -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    files_under(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), &mut files);
+    files.retain(|p| {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+        name.is_some_and(|n| n.ends_with(".snap.new") || n.ends_with(".pending-snap"))
+    });
+    files
+}
+
+/// `(snapshot file, needle)` for every snapshot file containing one of
+/// `needles` (compared case-insensitively).
+pub fn snapshots_containing(needles: &[&str]) -> Vec<(std::path::PathBuf, String)> {
+    let mut hits = Vec::new();
+    for path in snapshot_files() {
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .to_lowercase();
+        for needle in needles {
+            if text.contains(&needle.to_lowercase()) {
+                hits.push((path.clone(), (*needle).to_string()));
+            }
+        }
+    }
+    hits
+}

@@ -8,6 +8,10 @@ use entity_context_sync_tests::{Recorder, SEED_REQUEST, SEED_RESPONSE, SPEC, jso
 use reqwest::header::{HeaderMap, HeaderValue};
 
 fn raw_client() -> reqwest::Client {
+    // With the facade in this crate's dependencies, reqwest is built with
+    // `rustls-no-provider`: a plain reqwest client needs a process-wide
+    // crypto provider (losing a race with another installer is fine).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut headers = HeaderMap::new();
     for (name, value) in [
         ("DD-API-KEY", "0123456789abcdef0123456789abcdef"),

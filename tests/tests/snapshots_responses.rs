@@ -1,0 +1,215 @@
+//! Response snapshots: what the facade decodes from a 200 — the
+//! `Response<IntegrationConfig>` (value, status, rate_limit, attempts)
+//! serialized with serde_json — for the seed's example, a minimal reply, every
+//! state, unknown enum values, extra fields, nested settings, nulls and
+//! timestamp offsets.
+
+mod snapshots_support;
+
+use entity_context_sync::{IntegrationConfig, IntegrationType, Response, SyncState};
+use entity_context_sync_tests::{Recorder, SEED_RESPONSE, json};
+use httpmock::MockServer;
+use serde_json::Value;
+use snapshots_support::{Reply, canary_sync, mount, settings};
+
+/// The facade's decoded reply when the server answers `reply`.
+async fn decode(reply: Reply) -> Response<IntegrationConfig> {
+    let server = MockServer::start_async().await;
+    let mock = mount(&server, &Recorder::default(), &reply, None);
+    let response = snapshots_support::client(&server)
+        .entity_context_syncs()
+        .create(canary_sync())
+        .await
+        .expect("a 200 the facade decodes");
+    assert_eq!(mock.calls_async().await, 1);
+    response
+}
+
+/// A 200 reply with `attributes` (plus `id` and `type`), no rate-limit headers.
+fn with_attributes(attributes: Value) -> Reply {
+    Reply::json(
+        200,
+        serde_json::json!({
+            "data": {
+                "id": "11111111-2222-3333-4444-555555555555",
+                "type": "integration_config",
+                "attributes": attributes,
+            }
+        })
+        .to_string(),
+    )
+}
+
+fn view(response: &Response<IntegrationConfig>) -> Value {
+    serde_json::to_value(response).expect("Response serializes")
+}
+
+#[tokio::test]
+async fn seed_reply() {
+    let _settings = settings().bind_to_scope();
+    let response = decode(Reply::seed().rate_limited_headers()).await;
+    let seed = json(SEED_RESPONSE);
+    let attributes = &seed["data"]["attributes"];
+    let value = &response.value;
+    assert_eq!(value.id, seed["data"]["id"]);
+    assert_eq!(value.domain, attributes["domain"]);
+    assert_eq!(value.name.as_deref(), attributes["name"].as_str());
+    assert_eq!(value.integration_type, IntegrationType::GoogleWorkspace);
+    assert_eq!(value.state, Some(SyncState::Valid));
+    assert_eq!(
+        Value::Object(value.settings.clone()),
+        attributes["settings"]
+    );
+    insta::assert_json_snapshot!("response_seed", view(&response));
+}
+
+#[tokio::test]
+async fn minimal_reply_with_only_required_fields() {
+    let _settings = settings().bind_to_scope();
+    let response = decode(with_attributes(serde_json::json!({
+        "domain": "siem-test.com",
+        "enabled": false,
+        "integration_type": "OKTA",
+    })))
+    .await;
+    assert!(response.rate_limit.is_none(), "no X-RateLimit-* headers");
+    insta::assert_json_snapshot!("response_minimal", view(&response));
+}
+
+#[tokio::test]
+async fn every_known_state() {
+    let _settings = settings().bind_to_scope();
+    let reply = |state: &str| {
+        with_attributes(serde_json::json!({
+            "domain": "siem-test.com",
+            "enabled": true,
+            "integration_type": "ENTRA_ID",
+            "name": "Entra ID tenant",
+            "state": state,
+        }))
+    };
+    let valid = decode(reply("valid")).await;
+    assert_eq!(valid.state, Some(SyncState::Valid));
+    insta::assert_json_snapshot!("response_state_valid", view(&valid));
+    let invalid = decode(reply("invalid")).await;
+    assert_eq!(invalid.state, Some(SyncState::Invalid));
+    insta::assert_json_snapshot!("response_state_invalid", view(&invalid));
+    let initializing = decode(reply("initializing")).await;
+    assert_eq!(initializing.state, Some(SyncState::Initializing));
+    insta::assert_json_snapshot!("response_state_initializing", view(&initializing));
+}
+
+#[tokio::test]
+async fn unknown_integration_type_and_state_are_kept_verbatim() {
+    let _settings = settings().bind_to_scope();
+    let response = decode(with_attributes(serde_json::json!({
+        "domain": "siem-test.onelogin.com",
+        "enabled": true,
+        "integration_type": "ONELOGIN",
+        "state": "rate_limited_by_source",
+    })))
+    .await;
+    assert_eq!(
+        response.integration_type,
+        IntegrationType::Unknown("ONELOGIN".into())
+    );
+    assert!(response.state.as_ref().is_some_and(SyncState::is_unknown));
+    insta::assert_json_snapshot!(
+        "response_unknown_integration_type_and_state",
+        view(&response)
+    );
+}
+
+#[tokio::test]
+async fn extra_fields_datadog_may_add_are_ignored() {
+    let _settings = settings().bind_to_scope();
+    let body = serde_json::json!({
+        "data": {
+            "id": "11111111-2222-3333-4444-555555555555",
+            "type": "integration_config",
+            "attributes": {
+                "domain": "siem-test.com",
+                "enabled": true,
+                "integration_type": "GOOGLE_WORKSPACE",
+                "name": "My GWS Integration",
+                "state": "valid",
+                "last_sync_at": "2026-05-02T08:30:00Z",
+                "entity_count": 1234,
+                "created_by": { "handle": "someone@siem-test.com" },
+            },
+            "relationships": { "owner": { "data": { "id": "u1", "type": "users" } } },
+            "links": { "self": "/api/v2/security_monitoring/configuration/integration_config/1111" },
+        },
+        "meta": { "request_id": "abc" },
+        "included": [],
+    });
+    let response = decode(Reply::json(200, body.to_string())).await;
+    insta::assert_json_snapshot!("response_extra_fields", view(&response));
+}
+
+#[tokio::test]
+async fn nested_settings_are_kept_as_json() {
+    let _settings = settings().bind_to_scope();
+    let response = decode(with_attributes(serde_json::json!({
+        "domain": "siem-test.com",
+        "enabled": true,
+        "integration_type": "GOOGLE_WORKSPACE",
+        "settings": {
+            "setting1": "value1",
+            "sync": { "users": true, "groups": { "include": ["admins", "eng"], "max": 500 } },
+            "ratio": 0.25,
+            "big": 9007199254740993u64,
+            "negative": -7,
+            "nothing": null,
+            "list": [1, "two", { "three": [3] }, [], {}],
+            "unicode": "Zürich — 東京",
+        },
+    })))
+    .await;
+    insta::assert_json_snapshot!("response_nested_settings", view(&response));
+}
+
+#[tokio::test]
+async fn null_optional_fields_decode_as_absent() {
+    let _settings = settings().bind_to_scope();
+    let response = decode(with_attributes(serde_json::json!({
+        "domain": "siem-test.com",
+        "enabled": true,
+        "integration_type": "GOOGLE_WORKSPACE",
+        "name": null,
+        "settings": null,
+        "state": null,
+        "created_at": null,
+        "modified_at": null,
+    })))
+    .await;
+    assert_eq!(response.state, None);
+    insta::assert_json_snapshot!("response_null_optional_fields", view(&response));
+}
+
+#[tokio::test]
+async fn timestamps_with_offsets_and_fractions_are_normalized_to_utc() {
+    let _settings = settings().bind_to_scope();
+    let response = decode(with_attributes(serde_json::json!({
+        "domain": "siem-test.com",
+        "enabled": true,
+        "integration_type": "GOOGLE_WORKSPACE",
+        "created_at": "2026-05-01T14:00:00+02:00",
+        "modified_at": "2026-05-01T12:00:00.123456Z",
+    })))
+    .await;
+    insta::assert_json_snapshot!("response_timestamps", view(&response));
+}
+
+#[tokio::test]
+async fn partial_or_garbled_rate_limit_headers() {
+    let _settings = settings().bind_to_scope();
+    let response = decode(
+        Reply::seed()
+            .header("X-RateLimit-Remaining", "0")
+            .header("X-RateLimit-Reset", "soon")
+            .header("X-RateLimit-Limit", "-1"),
+    )
+    .await;
+    insta::assert_json_snapshot!("response_partial_rate_limit", view(&response));
+}
