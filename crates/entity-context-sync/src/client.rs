@@ -290,25 +290,40 @@ impl ClientBuilder {
 }
 
 fn check_base_url(url: &str) -> Result<String> {
+    // Messages quote the URL, but never credentials embedded in it.
+    let shown = without_userinfo(url);
     let parsed = reqwest::Url::parse(url.trim())
-        .map_err(|e| Error::config(format!("base_url `{url}` is not a valid URL: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Error::config(format!(
-            "base_url `{url}` must use http or https"
-        )));
-    }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(Error::config(format!("base_url `{url}` has no host")));
-    }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::config(format!(
-            "base_url `{url}` must not have a query or fragment"
-        )));
-    }
+        .map_err(|e| Error::config(format!("base_url `{shown}` is not a valid URL: {e}")))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(Error::config("base_url must not contain credentials"));
     }
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::config(format!(
+            "base_url `{shown}` must use http or https"
+        )));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(Error::config(format!("base_url `{shown}` has no host")));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::config(format!(
+            "base_url `{shown}` must not have a query or fragment"
+        )));
+    }
     Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+/// `url` with any `user:password@` of its authority replaced by `[REDACTED]@`.
+fn without_userinfo(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => format!("{scheme}[REDACTED]@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -1,23 +1,39 @@
 //! Removing credentials from anything a server sends back before it reaches
 //! an error: a misbehaving proxy or server may echo the request.
 
+use std::borrow::Cow;
+
 use secrecy::{ExposeSecret, SecretString};
 
 const MASK: &str = "[REDACTED]";
 
-/// The secret strings of one call: both keys and every `secrets` value.
+/// The secret strings of one call: both keys and every `secrets` value,
+/// each also in the escaped forms an echo carries it in.
 pub(crate) struct Scrubber<'a> {
-    needles: Vec<&'a str>,
+    needles: Vec<Cow<'a, str>>,
 }
 
 impl<'a> Scrubber<'a> {
     pub(crate) fn new(keys: &'a [SecretString; 2], secrets: impl Iterator<Item = &'a str>) -> Self {
-        let mut needles: Vec<&str> = keys
-            .iter()
-            .map(|k| k.expose_secret())
-            .chain(secrets)
-            .filter(|s| !s.is_empty())
-            .collect();
+        let mut needles: Vec<Cow<'a, str>> = Vec::new();
+        for secret in keys.iter().map(|k| k.expose_secret()).chain(secrets) {
+            if secret.is_empty() {
+                continue;
+            }
+            // An echoed request body holds a secret JSON-escaped (a PEM key's
+            // newlines become `\n`), an echo of that body inside another JSON
+            // string escaped twice, and serde's messages quote it Debug-escaped.
+            let json = json_escaped(secret);
+            let json_twice = json_escaped(&json);
+            let debug = format!("{secret:?}");
+            let debug = debug[1..debug.len() - 1].to_string();
+            needles.push(Cow::Borrowed(secret));
+            for form in [json, json_twice, debug] {
+                if !needles.iter().any(|n| *n == form) {
+                    needles.push(Cow::Owned(form));
+                }
+            }
+        }
         // Longest first, so a secret containing another is masked whole.
         needles.sort_by_key(|s| std::cmp::Reverse(s.len()));
         Self { needles }
@@ -25,10 +41,16 @@ impl<'a> Scrubber<'a> {
 
     /// `text` with every secret replaced by a mask.
     pub(crate) fn clean(&self, text: &str) -> String {
-        self.needles
-            .iter()
-            .fold(text.to_string(), |acc, needle| acc.replace(needle, MASK))
+        self.needles.iter().fold(text.to_string(), |acc, needle| {
+            acc.replace(needle.as_ref(), MASK)
+        })
     }
+}
+
+/// `text` as it appears inside a JSON string (without the quotes).
+fn json_escaped(text: &str) -> String {
+    let quoted = serde_json::Value::from(text).to_string();
+    quoted[1..quoted.len() - 1].to_string()
 }
 
 #[cfg(test)]
@@ -46,5 +68,22 @@ mod tests {
             scrub.clean("echo apikey123 appkey456 hunter2-long hunter2"),
             "echo [REDACTED] [REDACTED] [REDACTED] [REDACTED]"
         );
+    }
+
+    #[test]
+    fn masks_escaped_forms_of_secrets() {
+        let keys = [SecretString::from("k1"), SecretString::from("k2")];
+        let pem = "-----BEGIN KEY-----\nabc\"def\n-----END KEY-----";
+        let scrub = Scrubber::new(&keys, [pem].into_iter());
+        let once = serde_json::to_string(pem).expect("serializes");
+        let twice = serde_json::to_string(&once).expect("serializes");
+        let debug = format!("{pem:?}");
+        for text in [pem.to_string(), once, twice, debug] {
+            let cleaned = scrub.clean(&text);
+            assert!(
+                cleaned.contains(MASK) && !cleaned.contains("abc"),
+                "{cleaned}"
+            );
+        }
     }
 }

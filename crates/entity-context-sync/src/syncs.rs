@@ -121,7 +121,7 @@ impl<'c> CreateSync<'c> {
                 };
             let reset = retry.rate_limit.as_ref().and_then(|r| r.reset_after());
             let wait = policy.wait(attempts, reset);
-            if attempts > policy.max_retries || waited + wait > policy.total_budget {
+            if attempts > policy.max_retries || waited.saturating_add(wait) > policy.total_budget {
                 let error = retry.into_final(attempts, waited);
                 tracing::debug!(error = %error, attempts, "giving up");
                 return Err(error);
@@ -133,7 +133,7 @@ impl<'c> CreateSync<'c> {
                 "retrying"
             );
             inner.sleep.sleep(wait).await;
-            waited += wait;
+            waited = waited.saturating_add(wait);
         }
     }
 }

@@ -1,0 +1,315 @@
+//! Helpers shared by the facade's integration tests: canary credentials, a
+//! client pointed at a local mock, a [`Sleep`] that records instead of
+//! sleeping, a request recorder, and hand-rolled TCP servers for the
+//! failure modes httpmock cannot produce.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use entity_context_sync::{Client, ClientBuilder, Error, RetryPolicy, Sleep};
+use entity_context_sync_client::types as wire;
+use httpmock::{HttpMockRequest, MockServer};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Canary credentials: distinctive enough that finding one in any output is a leak.
+pub const API_KEY: &str = "canaryapikey3f9a1c77d2e4";
+pub const APP_KEY: &str = "canaryappkey81be04c5aa90b1";
+/// A canary secret value.
+pub const SECRET: &str = "canary-secret-7d41@example.com";
+
+/// The seed reply (tests/fixtures/seed-response.json at the workspace root).
+pub const SEED_RESPONSE: &str = include_str!("../../../../tests/fixtures/seed-response.json");
+/// The seed error body.
+pub const SEED_ERROR: &str = include_str!("../../../../tests/fixtures/seed-error.json");
+
+/// The API path of the endpoint.
+pub const PATH: &str = "/api/v2/security_monitoring/configuration/integration_config";
+
+/// The seed reply as the generated type (for `then.ok(..)`).
+pub fn seed_response() -> wire::SecurityMonitoringIntegrationConfigResponse {
+    serde_json::from_str(SEED_RESPONSE).expect("seed response fixture decodes")
+}
+
+/// A Datadog `{"errors": [..]}` body as the generated type.
+pub fn api_errors(errors: &[&str]) -> wire::ApiErrorResponse {
+    wire::ApiErrorResponse {
+        errors: errors.iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+/// A builder with the canary keys, pointed at `base_url`.
+pub fn builder(base_url: &str) -> ClientBuilder {
+    Client::builder()
+        .api_key(API_KEY)
+        .app_key(APP_KEY)
+        .base_url(base_url)
+}
+
+/// A client for `base_url` with `policy`, whose waits are recorded, never slept.
+pub fn client_with(base_url: &str, policy: RetryPolicy) -> (Client, RecordingSleep) {
+    let sleep = RecordingSleep::default();
+    let client = builder(base_url)
+        .retry_policy(policy)
+        .sleep_impl(sleep.clone())
+        .build()
+        .expect("test client builds");
+    (client, sleep)
+}
+
+/// A client for the mock server with the default retry policy (waits recorded).
+pub fn client(server: &MockServer) -> (Client, RecordingSleep) {
+    client_with(&server.base_url(), RetryPolicy::default())
+}
+
+/// A [`Sleep`] that records each requested wait and returns at once.
+#[derive(Debug, Clone, Default)]
+pub struct RecordingSleep(Arc<Mutex<Vec<Duration>>>);
+
+impl RecordingSleep {
+    /// Every wait requested so far, in order.
+    pub fn waits(&self) -> Vec<Duration> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Sleep for RecordingSleep {
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(duration);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+/// Whole seconds, for readable wait assertions.
+pub fn secs(list: &[u64]) -> Vec<Duration> {
+    list.iter().copied().map(Duration::from_secs).collect()
+}
+
+/// One request as the mock server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    /// Header names lower-cased, in arrival order.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Seen {
+    /// Every value of header `name`.
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The single value of header `name` (panics if absent or repeated).
+    pub fn header(&self, name: &str) -> &str {
+        match self.header_values(name).as_slice() {
+            [one] => one,
+            other => panic!("header {name}: expected exactly one value, got {other:?}"),
+        }
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).expect("request body is JSON")
+    }
+}
+
+/// Records the requests a mock matched; attach with [`Requests::matcher`].
+#[derive(Debug, Clone, Default)]
+pub struct Requests(Arc<Mutex<Vec<Seen>>>);
+
+impl Requests {
+    /// An always-true httpmock matcher that records the request.
+    pub fn matcher(&self) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+        let seen = self.0.clone();
+        move |req: &HttpMockRequest| {
+            let headers = req
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_ascii_lowercase(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            seen.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(Seen {
+                    method: req.method().to_string(),
+                    path: req.uri().path().to_string(),
+                    headers,
+                    body: req.body_vec(),
+                });
+            true
+        }
+    }
+
+    /// Every request recorded.
+    pub fn all(&self) -> Vec<Seen> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The one request recorded (panics unless exactly one).
+    pub fn only(&self) -> Seen {
+        let all = self.all();
+        assert_eq!(all.len(), 1, "expected exactly one request, got {all:#?}");
+        all.into_iter().next().expect("one request")
+    }
+}
+
+/// Adds Datadog's five rate-limit headers to a reply.
+pub fn rate_limit_headers(
+    then: httpmock::Then,
+    limit: u64,
+    remaining: u64,
+    reset: u64,
+) -> httpmock::Then {
+    then.header("x-ratelimit-limit", limit.to_string())
+        .header("x-ratelimit-period", "60")
+        .header("x-ratelimit-remaining", remaining.to_string())
+        .header("x-ratelimit-reset", reset.to_string())
+        .header("x-ratelimit-name", "security_monitoring_integration_config")
+}
+
+/// A base URL on 127.0.0.1 where nothing listens: bind port 0, note it, close it.
+pub fn refused_base_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().expect("local addr").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// What a hand-rolled server does with each connection.
+#[derive(Debug, Clone)]
+pub enum Behaviour {
+    /// Read the request, never answer, keep the socket open.
+    Silent,
+    /// Read the request, then close the connection without a byte of reply.
+    CloseAfterRequest,
+    /// Read the request, then write these raw bytes and close.
+    Reply(Vec<u8>),
+}
+
+/// A TCP server on 127.0.0.1 that counts connections and keeps what it read.
+#[derive(Debug)]
+pub struct RawServer {
+    pub base_url: String,
+    accepted: Arc<AtomicUsize>,
+    received: Arc<Mutex<Vec<u8>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RawServer {
+    /// Starts a server on the current tokio runtime.
+    pub async fn start(behaviour: Behaviour) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let (count, store) = (accepted.clone(), received.clone());
+        let task = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((mut socket, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                let store = store.clone();
+                let behaviour = behaviour.clone();
+                held.push(tokio::spawn(async move {
+                    read_request(&mut socket, &store).await;
+                    match behaviour {
+                        Behaviour::Silent => std::future::pending::<()>().await,
+                        Behaviour::CloseAfterRequest => drop(socket),
+                        Behaviour::Reply(bytes) => {
+                            let _ = socket.write_all(&bytes).await;
+                            let _ = socket.shutdown().await;
+                        }
+                    }
+                }));
+            }
+        });
+        Self {
+            base_url: format!("http://{addr}"),
+            accepted,
+            received,
+            task,
+        }
+    }
+
+    /// Connections accepted so far.
+    pub fn accepted(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
+    }
+
+    /// Everything read from clients, lossy UTF-8.
+    pub fn received(&self) -> String {
+        String::from_utf8_lossy(&self.received.lock().unwrap_or_else(PoisonError::into_inner))
+            .into_owned()
+    }
+}
+
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Reads one request: headers, then `content-length` bytes of body.
+async fn read_request(socket: &mut tokio::net::TcpStream, store: &Mutex<Vec<u8>>) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = match socket.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + length {
+                break;
+            }
+        }
+    }
+    store
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .extend_from_slice(&buf);
+}
+
+/// Panics unless `text` is free of the canary keys and every `secrets` given.
+pub fn assert_no_leak(text: &str, secrets: &[&str]) {
+    for needle in [API_KEY, APP_KEY].iter().chain(secrets) {
+        assert!(!text.contains(needle), "leaked {needle:?} into:\n{text}");
+    }
+}
+
+/// Display and Debug of an error, for leak checks.
+pub fn shown(err: &Error) -> String {
+    format!("{err}\n{err:?}")
+}
