@@ -107,11 +107,6 @@ impl NewSync {
         &self.domain
     }
 
-    /// The secrets' values, so errors can be scrubbed of them.
-    pub(crate) fn secret_values(&self) -> impl Iterator<Item = &str> {
-        self.secrets.iter().map(|(_, v)| v.expose_secret())
-    }
-
     /// Checks every field; the first problem found is the error.
     pub fn validate(&self) -> Result<()> {
         check_text("name", &self.name, MAX_NAME_CHARS)?;
@@ -146,9 +141,7 @@ impl NewSync {
         for key in self.settings.keys() {
             check_key("settings", key)?;
         }
-        let size = serde_json::to_vec(&self.settings)
-            .map(|v| v.len())
-            .unwrap_or(0);
+        let size = serialized_len(&self.settings);
         if size > MAX_SETTINGS_LEN {
             return Err(Error::validation(
                 "settings",
@@ -158,26 +151,38 @@ impl NewSync {
         Ok(())
     }
 
-    /// Validates, then builds the generated request body (`type` filled in).
-    pub(crate) fn to_request(
-        &self,
+    /// Validates, then moves the fields into the generated request body
+    /// (`type` filled in): no copy of the secrets or settings is made.
+    pub(crate) fn into_request(
+        self,
     ) -> Result<wire::SecurityMonitoringIntegrationConfigCreateRequest> {
         self.validate()?;
         Ok(wire::SecurityMonitoringIntegrationConfigCreateRequest {
             data: wire::SecurityMonitoringIntegrationConfigCreateData {
                 attributes: wire::SecurityMonitoringIntegrationConfigCreateAttributes {
-                    domain: self.domain.clone(),
-                    integration_type: self.integration_type.clone(),
-                    name: self.name.clone(),
-                    secrets: self.secrets.clone(),
-                    settings: (!self.settings.is_empty()).then(|| {
-                        wire::SecurityMonitoringIntegrationConfigSettings(self.settings.clone())
-                    }),
+                    domain: self.domain,
+                    integration_type: self.integration_type,
+                    name: self.name,
+                    secrets: self.secrets,
+                    settings: (!self.settings.is_empty()).then_some(
+                        wire::SecurityMonitoringIntegrationConfigSettings(self.settings),
+                    ),
                 },
                 type_: wire::SecurityMonitoringIntegrationConfigResourceType::IntegrationConfig,
             },
         })
     }
+}
+
+/// The secrets' values in a request body, so errors can be scrubbed of them.
+pub(crate) fn secret_values(
+    body: &wire::SecurityMonitoringIntegrationConfigCreateRequest,
+) -> impl Iterator<Item = &str> {
+    body.data
+        .attributes
+        .secrets
+        .iter()
+        .map(|(_, v)| v.expose_secret())
 }
 
 fn check_text(field: &str, value: &str, max_chars: usize) -> Result<()> {
@@ -205,7 +210,9 @@ fn check_text(field: &str, value: &str, max_chars: usize) -> Result<()> {
 
 fn check_domain(domain: &str) -> Result<()> {
     check_text("domain", domain, MAX_DOMAIN_LEN)?;
-    if domain.contains("://") {
+    // Byte-window searches: `str::contains` sets up a general substring
+    // searcher each time, which costs more than a domain-length scan.
+    if has_window(domain, b"://") {
         return Err(Error::validation(
             "domain",
             "must be a bare domain such as `example.com`, without a scheme",
@@ -231,13 +238,37 @@ fn check_domain(domain: &str) -> Result<()> {
             format!("is {} bytes; the limit is {MAX_DOMAIN_LEN}", domain.len()),
         ));
     }
-    if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
+    if domain.starts_with('.') || domain.ends_with('.') || has_window(domain, b"..") {
         return Err(Error::validation(
             "domain",
             "has an empty label (leading, trailing or double dot)",
         ));
     }
     Ok(())
+}
+
+/// Whether `text` contains `needle` (a short ASCII pattern).
+fn has_window(text: &str, needle: &[u8]) -> bool {
+    text.as_bytes().windows(needle.len()).any(|w| w == needle)
+}
+
+/// Bytes of `value` serialized as JSON, counted without building the string.
+fn serialized_len(value: &impl serde::Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.0,
+        Err(_) => 0,
+    }
 }
 
 fn check_key(map: &str, key: &str) -> Result<()> {

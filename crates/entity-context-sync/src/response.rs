@@ -5,6 +5,7 @@ use std::time::Duration;
 use entity_context_sync_client::ResponseMeta;
 use entity_context_sync_client::types as wire;
 use progenitor_client::{Error as GenError, ResponseValue};
+use reqwest::header::HeaderMap;
 
 use crate::scrub::Scrubber;
 use crate::{Error, RateLimit};
@@ -66,26 +67,60 @@ impl Retry {
     }
 }
 
+/// What the `post` hook recorded about an attempt's response, read once.
+pub(crate) struct Recorded {
+    /// The response's status; 0 when no response was recorded.
+    pub(crate) status: u16,
+    /// `Some` when a response was recorded: its rate-limit figures, if any.
+    pub(crate) rate_limit: Option<Option<RateLimit>>,
+}
+
+impl Recorded {
+    pub(crate) fn new(meta: Option<&ResponseMeta>) -> Self {
+        Self {
+            status: meta.map(|m| m.status.as_u16()).unwrap_or(0),
+            rate_limit: meta.map(|m| RateLimit::from_headers(&m.headers)),
+        }
+    }
+
+    /// Whether a response was recorded.
+    pub(crate) fn responded(&self) -> bool {
+        self.rate_limit.is_some()
+    }
+
+    /// `X-RateLimit-Remaining` of the recorded response.
+    pub(crate) fn remaining(&self) -> Option<u64> {
+        self.rate_limit.as_ref()?.as_ref()?.remaining
+    }
+
+    /// The rate limit of the response whose headers are `headers`. The hook
+    /// recorded that same response's headers, so they are parsed again only
+    /// when nothing was recorded.
+    fn rate_limit_of(self, headers: &HeaderMap) -> Option<RateLimit> {
+        match self.rate_limit {
+            Some(rate_limit) => rate_limit,
+            None => RateLimit::from_headers(headers),
+        }
+    }
+}
+
 pub(crate) async fn classify(
     result: GenResult,
-    meta: Option<ResponseMeta>,
+    recorded: Recorded,
     scrub: &Scrubber<'_>,
     timeout: Duration,
     connect_timeout: Duration,
 ) -> Outcome {
-    let rate_limit = meta
-        .as_ref()
-        .and_then(|m| RateLimit::from_headers(&m.headers));
-    let status = meta.as_ref().map(|m| m.status.as_u16()).unwrap_or(0);
+    let status = recorded.status;
     match result {
         Ok(value) => {
             let status = value.status().as_u16();
-            let rate_limit = RateLimit::from_headers(value.headers());
+            let rate_limit = recorded.rate_limit_of(value.headers());
             Outcome::Done(value.into_inner(), status, rate_limit)
         }
         Err(GenError::ErrorResponse(value)) => {
             let status = value.status().as_u16();
-            let rate_limit = RateLimit::from_headers(value.headers());
+            let rate_limit = recorded.rate_limit_of(value.headers());
             let errors = value
                 .into_inner()
                 .errors
@@ -95,6 +130,7 @@ pub(crate) async fn classify(
             api_error(status, errors, None, rate_limit)
         }
         Err(GenError::InvalidResponsePayload(bytes, err)) => {
+            let rate_limit = recorded.rate_limit.flatten();
             let excerpt = excerpt(&bytes, scrub);
             if (200..300).contains(&status) {
                 Outcome::Fail(Error::Decode {
@@ -109,7 +145,7 @@ pub(crate) async fn classify(
         }
         Err(GenError::UnexpectedResponse(response)) => {
             let status = response.status().as_u16();
-            let rate_limit = RateLimit::from_headers(response.headers());
+            let rate_limit = recorded.rate_limit_of(response.headers());
             let bytes = read_capped(response).await;
             if (200..300).contains(&status) {
                 return match serde_json::from_slice(&bytes) {
@@ -133,12 +169,15 @@ pub(crate) async fn classify(
             }
         }
         Err(GenError::CommunicationError(err)) => {
+            let rate_limit = recorded.rate_limit.flatten();
             transport(err, false, timeout, connect_timeout, scrub, rate_limit)
         }
         Err(GenError::ResponseBodyError(err)) => {
+            let rate_limit = recorded.rate_limit.flatten();
             transport(err, true, timeout, connect_timeout, scrub, rate_limit)
         }
         Err(GenError::InvalidUpgrade(err)) => {
+            let rate_limit = recorded.rate_limit.flatten();
             transport(err, true, timeout, connect_timeout, scrub, rate_limit)
         }
         Err(GenError::InvalidRequest(reason)) => {

@@ -2,6 +2,7 @@
 //! an error: a misbehaving proxy or server may echo the request.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -9,39 +10,57 @@ const MASK: &str = "[REDACTED]";
 
 /// The secret strings of one call: both keys and every `secrets` value,
 /// each also in the escaped forms an echo carries it in.
+///
+/// Built for every call but needed only when an error quotes something the
+/// server sent, so the escaped forms (a dozen allocations) are computed on
+/// the first [`clean`](Self::clean), not up front.
 pub(crate) struct Scrubber<'a> {
-    needles: Vec<Cow<'a, str>>,
+    secrets: Vec<&'a str>,
+    needles: OnceLock<Vec<Cow<'a, str>>>,
 }
 
 impl<'a> Scrubber<'a> {
     pub(crate) fn new(keys: &'a [SecretString; 2], secrets: impl Iterator<Item = &'a str>) -> Self {
-        let mut needles: Vec<Cow<'a, str>> = Vec::new();
-        for secret in keys.iter().map(|k| k.expose_secret()).chain(secrets) {
-            if secret.is_empty() {
-                continue;
-            }
-            // An echoed request body holds a secret JSON-escaped (a PEM key's
-            // newlines become `\n`), an echo of that body inside another JSON
-            // string escaped twice, and serde's messages quote it Debug-escaped.
-            let json = json_escaped(secret);
-            let json_twice = json_escaped(&json);
-            let debug = format!("{secret:?}");
-            let debug = debug[1..debug.len() - 1].to_string();
-            needles.push(Cow::Borrowed(secret));
-            for form in [json, json_twice, debug] {
-                if !needles.iter().any(|n| *n == form) {
-                    needles.push(Cow::Owned(form));
+        Self {
+            secrets: keys
+                .iter()
+                .map(|k| k.expose_secret())
+                .chain(secrets)
+                .collect(),
+            needles: OnceLock::new(),
+        }
+    }
+
+    fn needles(&self) -> &[Cow<'a, str>] {
+        self.needles.get_or_init(|| {
+            let mut needles: Vec<Cow<'a, str>> = Vec::new();
+            for &secret in &self.secrets {
+                if secret.is_empty() {
+                    continue;
+                }
+                // An echoed request body holds a secret JSON-escaped (a PEM key's
+                // newlines become `\n`), an echo of that body inside another JSON
+                // string escaped twice, and serde's messages quote it Debug-escaped.
+                let json = json_escaped(secret);
+                let json_twice = json_escaped(&json);
+                let debug = format!("{secret:?}");
+                let debug = debug[1..debug.len() - 1].to_string();
+                needles.push(Cow::Borrowed(secret));
+                for form in [json, json_twice, debug] {
+                    if !needles.iter().any(|n| *n == form) {
+                        needles.push(Cow::Owned(form));
+                    }
                 }
             }
-        }
-        // Longest first, so a secret containing another is masked whole.
-        needles.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        Self { needles }
+            // Longest first, so a secret containing another is masked whole.
+            needles.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            needles
+        })
     }
 
     /// `text` with every secret replaced by a mask.
     pub(crate) fn clean(&self, text: &str) -> String {
-        self.needles.iter().fold(text.to_string(), |acc, needle| {
+        self.needles().iter().fold(text.to_string(), |acc, needle| {
             acc.replace(needle.as_ref(), MASK)
         })
     }

@@ -8,7 +8,7 @@ use entity_context_sync_client::types as wire;
 use progenitor_client::Error as GenError;
 use tracing::Instrument;
 
-use crate::response::{Outcome, classify};
+use crate::response::{Outcome, Recorded, classify};
 use crate::scrub::Scrubber;
 use crate::{Client, IntegrationConfig, NewSync, Response, Result, RetryPolicy};
 
@@ -73,10 +73,10 @@ impl<'c> CreateSync<'c> {
         let inner = &self.client.inner;
         let body = self
             .sync
-            .to_request()
+            .into_request()
             .inspect_err(|e| tracing::debug!(error = %e, "refused before sending"))?;
         let policy = self.retry.as_ref().unwrap_or(&inner.retry);
-        let scrub = Scrubber::new(&inner.keys, self.sync.secret_values());
+        let scrub = Scrubber::new(&inner.keys, crate::new_sync::secret_values(&body));
         let mut attempts = 0u32;
         let mut waited = Duration::ZERO;
         loop {
@@ -93,14 +93,13 @@ impl<'c> CreateSync<'c> {
                 .body(body.clone())
                 .send()
                 .await;
-            let meta = context.take_response();
-            if let Some(meta) = &meta {
-                span.record("status", meta.status.as_u16());
-                if let Some(remaining) =
-                    crate::RateLimit::from_headers(&meta.headers).and_then(|r| r.remaining)
-                {
-                    span.record("rate_limit_remaining", remaining);
-                }
+            // Read the recorded status and rate limit once, for the span and the outcome.
+            let meta = Recorded::new(context.take_response().as_ref());
+            if meta.responded() {
+                span.record("status", meta.status);
+            }
+            if let Some(remaining) = meta.remaining() {
+                span.record("rate_limit_remaining", remaining);
             }
             let retry =
                 match classify(result, meta, &scrub, inner.timeout, inner.connect_timeout).await {

@@ -1,0 +1,354 @@
+//! Per-call overhead of the facade against a raw reqwest baseline.
+//!
+//! Both variants create the seed config against the same in-process loopback
+//! server (`entity_context_sync_benches::loopback`), over one client each,
+//! keep-alive. Rounds alternate which variant goes first, to cancel drift
+//! (CPU frequency, other load on the machine). Each round times a batch of
+//! calls per variant; the figures are medians over rounds.
+//!
+//! ```text
+//! cargo bench -p entity-context-sync-benches            # 60 rounds x 300 calls, a few seconds
+//! ECS_BENCH_ROUNDS=200 ECS_BENCH_CALLS=500 cargo bench -p entity-context-sync-benches
+//! cargo bench -p entity-context-sync-benches --no-run   # compile only (CI)
+//! ```
+//!
+//! `ECS_BENCH_ONLY=facade|raw|facade-concurrent|raw-concurrent` runs one
+//! variant alone, for a profiler (`valgrind --tool=callgrind`, `perf record`).
+//! Before timing, one call per variant is captured by the server and the two
+//! requests are compared: same request line, same headers and values, same
+//! JSON body; the bench fails otherwise.
+//!
+//! The client runs on a current-thread tokio runtime on the main thread; the
+//! server runs on its own thread, so the two share a 2-core machine without
+//! contending for one core.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use entity_context_sync::{Client, NewSync, default_user_agent};
+use entity_context_sync_benches::loopback::{Captured, Loopback};
+use entity_context_sync_benches::raw::{BoxError, RawClient};
+use entity_context_sync_benches::{SEED_RESPONSE, seed_request};
+use tokio::task::JoinSet;
+
+/// Calls in flight in the concurrent mode.
+const CONCURRENCY: usize = 16;
+/// The target for facade time / baseline time.
+const TARGET_RATIO: f64 = 1.10;
+const API_KEY: &str = "bench-api-key-0123456789abcdef";
+const APP_KEY: &str = "bench-app-key-0123456789abcdef0123456789";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Variant {
+    Facade,
+    Raw,
+}
+
+#[derive(Debug, Clone)]
+struct Clients {
+    facade: Client,
+    raw: RawClient,
+}
+
+impl Clients {
+    async fn call(&self, variant: Variant) -> Result<(), BoxError> {
+        match variant {
+            Variant::Facade => {
+                let sync = NewSync::google_workspace("My GWS Integration", "siem-test.com")
+                    .admin_email("test@example.com")
+                    .setting("setting1", "value1");
+                let created = self.facade.entity_context_syncs().create(sync).await?;
+                black_box(created);
+            }
+            Variant::Raw => {
+                let created = self.raw.create(&seed_request()).await?;
+                black_box(created);
+            }
+        }
+        Ok(())
+    }
+
+    /// Time per call of `calls` sequential calls.
+    async fn sequential(&self, variant: Variant, calls: usize) -> Result<Duration, BoxError> {
+        let start = Instant::now();
+        for _ in 0..calls {
+            self.call(variant).await?;
+        }
+        Ok(start.elapsed() / calls as u32)
+    }
+
+    /// Time per call of `calls` calls made by [`CONCURRENCY`] tasks at once.
+    async fn concurrent(&self, variant: Variant, calls: usize) -> Result<Duration, BoxError> {
+        let per_task = calls.div_ceil(CONCURRENCY);
+        let start = Instant::now();
+        let mut tasks = JoinSet::new();
+        for _ in 0..CONCURRENCY {
+            let clients = self.clone();
+            tasks.spawn(async move {
+                for _ in 0..per_task {
+                    clients.call(variant).await?;
+                }
+                Ok::<_, BoxError>(())
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done??;
+        }
+        Ok(start.elapsed() / (per_task * CONCURRENCY) as u32)
+    }
+}
+
+fn env_usize(name: &str, default: usize) -> Result<usize, BoxError> {
+    match std::env::var(name) {
+        Ok(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}={v:?} is not a whole number").into()),
+        Err(_) => Ok(default),
+    }
+}
+
+fn main() -> Result<(), BoxError> {
+    // `cargo bench` passes `--bench`; there are no other options.
+    let rounds = env_usize("ECS_BENCH_ROUNDS", 60)?;
+    let calls = env_usize("ECS_BENCH_CALLS", 300)?.max(1);
+    if rounds == 0 {
+        println!("ECS_BENCH_ROUNDS=0: nothing to do");
+        return Ok(());
+    }
+    let server = Loopback::start(SEED_RESPONSE)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    match std::env::var("ECS_BENCH_ONLY").ok().as_deref() {
+        None | Some("") => runtime.block_on(run(&server, rounds, calls)),
+        Some(only) => runtime.block_on(run_only(&server, only, rounds, calls)),
+    }
+}
+
+fn clients(base_url: &str) -> Result<Clients, BoxError> {
+    Ok(Clients {
+        facade: Client::builder()
+            .api_key(API_KEY)
+            .app_key(APP_KEY)
+            .base_url(base_url)
+            .build()?,
+        raw: RawClient::new(base_url, API_KEY, APP_KEY, &default_user_agent())?,
+    })
+}
+
+/// For profilers (callgrind, perf): `ECS_BENCH_ONLY=facade|raw|facade-concurrent|raw-concurrent`
+/// runs `rounds x calls` calls of that one variant and prints no comparison.
+async fn run_only(
+    server: &Loopback,
+    only: &str,
+    rounds: usize,
+    calls: usize,
+) -> Result<(), BoxError> {
+    let clients = clients(&server.base_url())?;
+    let (variant, concurrent) = match only {
+        "facade" => (Variant::Facade, false),
+        "raw" => (Variant::Raw, false),
+        "facade-concurrent" => (Variant::Facade, true),
+        "raw-concurrent" => (Variant::Raw, true),
+        other => {
+            return Err(format!(
+                "ECS_BENCH_ONLY={other:?}: expected facade, raw, facade-concurrent or raw-concurrent"
+            )
+            .into());
+        }
+    };
+    let mut times = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        times.push(if concurrent {
+            clients.concurrent(variant, calls).await?
+        } else {
+            clients.sequential(variant, calls).await?
+        });
+    }
+    println!(
+        "{only}: median {:.1} us/call over {rounds} rounds x {calls} calls",
+        micros(median(&times))
+    );
+    Ok(())
+}
+
+async fn run(server: &Loopback, rounds: usize, calls: usize) -> Result<(), BoxError> {
+    let base_url = server.base_url();
+    let clients = clients(&base_url)?;
+    println!(
+        "entity-context-sync per-call bench: {rounds} rounds x {calls} calls per variant and mode, \
+         loopback server at {base_url}"
+    );
+    check_same_request(server, &clients).await?;
+
+    // Warm up: connections, pools, allocator, branch predictors.
+    for variant in [Variant::Facade, Variant::Raw] {
+        clients.sequential(variant, calls).await?;
+        clients.concurrent(variant, calls).await?;
+    }
+
+    let mut results = Vec::new();
+    for mode in [Mode::Sequential, Mode::Concurrent] {
+        let mut facade = Vec::with_capacity(rounds);
+        let mut raw = Vec::with_capacity(rounds);
+        for round in 0..rounds {
+            let order = if round % 2 == 0 {
+                [Variant::Facade, Variant::Raw]
+            } else {
+                [Variant::Raw, Variant::Facade]
+            };
+            for variant in order {
+                let t = match mode {
+                    Mode::Sequential => clients.sequential(variant, calls).await?,
+                    Mode::Concurrent => clients.concurrent(variant, calls).await?,
+                };
+                match variant {
+                    Variant::Facade => facade.push(t),
+                    Variant::Raw => raw.push(t),
+                }
+            }
+        }
+        results.push(Summary::new(mode, &facade, &raw));
+    }
+
+    println!();
+    println!(
+        "{:<14} {:>13} {:>13} {:>14} {:>22}",
+        "mode", "facade/call", "raw/call", "ratio medians", "paired ratio p25..p75"
+    );
+    for s in &results {
+        println!(
+            "{:<14} {:>10.1} us {:>10.1} us {:>14.3} {:>8.3} ({:.3}..{:.3})",
+            s.mode.label(),
+            micros(s.facade_median),
+            micros(s.raw_median),
+            s.ratio(),
+            s.paired[1],
+            s.paired[0],
+            s.paired[2],
+        );
+    }
+    println!();
+    for s in &results {
+        let verdict = if s.ratio() <= TARGET_RATIO {
+            "within"
+        } else {
+            "ABOVE"
+        };
+        println!(
+            "ratio {}: {:.3} ({verdict} the {TARGET_RATIO:.2} target); overhead {:+.1} us/call",
+            s.mode.label(),
+            s.ratio(),
+            micros(s.facade_median) - micros(s.raw_median),
+        );
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    Sequential,
+    Concurrent,
+}
+
+impl Mode {
+    fn label(self) -> String {
+        match self {
+            Mode::Sequential => "sequential".to_string(),
+            Mode::Concurrent => format!("concurrent x{CONCURRENCY}"),
+        }
+    }
+}
+
+struct Summary {
+    mode: Mode,
+    facade_median: Duration,
+    raw_median: Duration,
+    /// p25, median, p75 of the per-round facade/raw ratios.
+    paired: [f64; 3],
+}
+
+impl Summary {
+    fn new(mode: Mode, facade: &[Duration], raw: &[Duration]) -> Self {
+        let mut ratios: Vec<f64> = facade
+            .iter()
+            .zip(raw)
+            .map(|(f, r)| f.as_secs_f64() / r.as_secs_f64())
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+        Self {
+            mode,
+            facade_median: median(facade),
+            raw_median: median(raw),
+            paired: [at(0.25), at(0.5), at(0.75)],
+        }
+    }
+
+    fn ratio(&self) -> f64 {
+        self.facade_median.as_secs_f64() / self.raw_median.as_secs_f64()
+    }
+}
+
+fn median(values: &[Duration]) -> Duration {
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    sorted[sorted.len() / 2]
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+/// Makes one call per variant with capture on, and fails unless both sent the
+/// same request line, the same headers (names and values) and the same JSON body.
+async fn check_same_request(server: &Loopback, clients: &Clients) -> Result<(), BoxError> {
+    let mut seen = Vec::new();
+    for variant in [Variant::Facade, Variant::Raw] {
+        server.capture(true);
+        clients.call(variant).await?;
+        server.capture(false);
+        let mut captured = server.take_captured();
+        let request: Captured = captured
+            .pop()
+            .filter(|_| captured.is_empty())
+            .ok_or(format!("{variant:?}: expected exactly one request"))?;
+        seen.push(request);
+    }
+    let (facade, raw) = (&seen[0], &seen[1]);
+    let sorted = |c: &Captured| {
+        let mut h = c.headers.clone();
+        h.sort();
+        h
+    };
+    let body = |c: &Captured| serde_json::from_slice::<serde_json::Value>(&c.body);
+    if facade.request_line != raw.request_line
+        || sorted(facade) != sorted(raw)
+        || body(facade)? != body(raw)?
+    {
+        return Err(format!(
+            "the two variants send different requests:\nfacade: {facade:#?}\nraw: {raw:#?}"
+        )
+        .into());
+    }
+    let headers = sorted(facade);
+    let names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
+    println!(
+        "same request from both: {}, headers [{}], equal JSON bodies",
+        facade.request_line,
+        names.join(", ")
+    );
+    for required in [
+        "accept",
+        "content-type",
+        "dd-api-key",
+        "dd-application-key",
+        "user-agent",
+    ] {
+        if facade.header(required).is_none() {
+            return Err(format!("the facade sent no `{required}` header").into());
+        }
+    }
+    Ok(())
+}
