@@ -1,6 +1,8 @@
 //! Shared helpers for the workspace tests: the seed's examples, and a
 //! recorder for what an httpmock server received (with credentials redacted).
 
+pub mod faults;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 

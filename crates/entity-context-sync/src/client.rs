@@ -9,6 +9,7 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::retry::{SharedSleep, Sleep, TokioSleep};
+use crate::scrub::Scrubber;
 use crate::secrets::credential_headers;
 use crate::{EntityContextSyncs, Error, Result, RetryPolicy, Site};
 
@@ -238,8 +239,18 @@ impl ClientBuilder {
             .app_key
             .ok_or_else(|| Error::config("no application key: call app_key() or set DD_APP_KEY"))?;
         let mut headers = credential_headers(&api_key, &app_key, [api_name, app_name])?;
+        let keys = [
+            SecretString::from(api_key.expose_secret().trim()),
+            SecretString::from(app_key.expose_secret().trim()),
+        ];
         let base_url = match &self.base_url {
-            Some(url) => check_base_url(url)?,
+            // The message quotes the URL: mask a key pasted into it (`?api_key=`).
+            Some(url) => check_base_url(url).map_err(|e| match e {
+                Error::Config { message } => {
+                    Error::config(Scrubber::new(&keys, std::iter::empty()).clean(&message))
+                }
+                other => other,
+            })?,
             None => self.site.api_base_url(),
         };
         let site = match &self.base_url {
@@ -268,10 +279,6 @@ impl ClientBuilder {
             http.clone(),
             context.clone(),
         );
-        let keys = [
-            SecretString::from(api_key.expose_secret().trim()),
-            SecretString::from(app_key.expose_secret().trim()),
-        ];
         Ok(Client {
             inner: Arc::new(Inner {
                 base_url,

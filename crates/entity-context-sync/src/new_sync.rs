@@ -119,6 +119,15 @@ impl NewSync {
                 "must be a non-empty value without surrounding spaces",
             ));
         }
+        if let IntegrationType::Unknown(t) = &self.integration_type
+            && t.chars().any(char::is_control)
+        {
+            // It is logged (span field): a newline would forge log lines.
+            return Err(Error::validation(
+                "integration_type",
+                "must not contain control characters",
+            ));
+        }
         if self.secrets.is_empty() {
             return Err(Error::validation(
                 "secrets",

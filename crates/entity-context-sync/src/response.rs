@@ -14,6 +14,8 @@ use crate::{Error, RateLimit};
 pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Most characters of a body quoted in an error.
 pub(crate) const EXCERPT_CHARS: usize = 256;
+/// Most messages kept from Datadog's `errors` list (each capped like an excerpt).
+pub(crate) const MAX_ERRORS: usize = 10;
 
 type GenResult = std::result::Result<
     ResponseValue<wire::SecurityMonitoringIntegrationConfigResponse>,
@@ -121,12 +123,7 @@ pub(crate) async fn classify(
         Err(GenError::ErrorResponse(value)) => {
             let status = value.status().as_u16();
             let rate_limit = recorded.rate_limit_of(value.headers());
-            let errors = value
-                .into_inner()
-                .errors
-                .iter()
-                .map(|e| scrub.clean(e))
-                .collect();
+            let errors = clean_errors(&value.into_inner().errors, scrub);
             api_error(status, errors, None, rate_limit)
         }
         Err(GenError::InvalidResponsePayload(bytes, err)) => {
@@ -159,12 +156,7 @@ pub(crate) async fn classify(
                 };
             }
             match serde_json::from_slice::<wire::ApiErrorResponse>(&bytes) {
-                Ok(body) => api_error(
-                    status,
-                    body.errors.iter().map(|e| scrub.clean(e)).collect(),
-                    None,
-                    rate_limit,
-                ),
+                Ok(body) => api_error(status, clean_errors(&body.errors, scrub), None, rate_limit),
                 Err(_) => api_error(status, Vec::new(), Some(excerpt(&bytes, scrub)), rate_limit),
             }
         }
@@ -267,6 +259,28 @@ async fn read_capped(mut response: reqwest::Response) -> Vec<u8> {
         }
     }
     body
+}
+
+/// Datadog's `errors`, secrets masked, at most [`MAX_ERRORS`] of them and
+/// [`EXCERPT_CHARS`] characters each: a misbehaving server cannot make an
+/// error message megabytes long.
+fn clean_errors(errors: &[String], scrub: &Scrubber<'_>) -> Vec<String> {
+    let mut out: Vec<String> = errors
+        .iter()
+        .take(MAX_ERRORS)
+        .map(|e| {
+            let text = scrub.clean(e);
+            let mut short: String = text.chars().take(EXCERPT_CHARS).collect();
+            if short.len() < text.len() {
+                short.push('…');
+            }
+            short
+        })
+        .collect();
+    if errors.len() > MAX_ERRORS {
+        out.push(format!("… and {} more", errors.len() - MAX_ERRORS));
+    }
+    out
 }
 
 /// The first characters of a body, lossy UTF-8, secrets masked.

@@ -41,12 +41,15 @@ impl<'a> Scrubber<'a> {
                 // An echoed request body holds a secret JSON-escaped (a PEM key's
                 // newlines become `\n`), an echo of that body inside another JSON
                 // string escaped twice, and serde's messages quote it Debug-escaped.
+                // Servers whose JSON is ASCII-only (Python's default) also write
+                // every non-ASCII character as `\uXXXX`.
                 let json = json_escaped(secret);
                 let json_twice = json_escaped(&json);
+                let ascii = ascii_escaped(&json);
                 let debug = format!("{secret:?}");
                 let debug = debug[1..debug.len() - 1].to_string();
                 needles.push(Cow::Borrowed(secret));
-                for form in [json, json_twice, debug] {
+                for form in [json, json_twice, ascii, debug] {
                     if !needles.iter().any(|n| *n == form) {
                         needles.push(Cow::Owned(form));
                     }
@@ -70,6 +73,21 @@ impl<'a> Scrubber<'a> {
 fn json_escaped(text: &str) -> String {
     let quoted = serde_json::Value::from(text).to_string();
     quoted[1..quoted.len() - 1].to_string()
+}
+
+/// JSON-escaped `json` with every non-ASCII character as `\uXXXX` (UTF-16).
+fn ascii_escaped(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
