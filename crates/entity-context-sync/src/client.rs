@@ -123,6 +123,7 @@ pub struct ClientBuilder {
 
 impl Default for ClientBuilder {
     fn default() -> Self {
+        crate::install_default_crypto_provider();
         Self {
             site: Site::default(),
             base_url: None,
@@ -264,14 +265,11 @@ impl ClientBuilder {
         headers.insert(reqwest::header::USER_AGENT, user_agent);
         let http = match self.http_client {
             Some(client) => client,
-            None => {
-                crate::tls::ensure_provider();
-                reqwest::Client::builder()
-                    .timeout(self.timeout)
-                    .connect_timeout(self.connect_timeout)
-                    .build()
-                    .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?
-            }
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
         };
         let context = RequestContext::with_headers(headers);
         let generated = entity_context_sync_client::Client::new_with_client(

@@ -27,6 +27,7 @@ pub use retry::{RetryPolicy, Sleep, TokioSleep};
 pub use secrecy::SecretString;
 pub use site::Site;
 pub use syncs::{CreateSync, EntityContextSyncs};
+pub use tls::install_default_crypto_provider;
 
 /// The source type of a sync (`GOOGLE_WORKSPACE`, `OKTA`, `ENTRA_ID`, …).
 ///

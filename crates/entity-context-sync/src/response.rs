@@ -137,7 +137,7 @@ pub(crate) async fn classify(
                     rate_limit,
                 })
             } else {
-                api_error(status, Vec::new(), Some(excerpt), rate_limit)
+                api_error(status, Vec::new(), non_empty(excerpt), rate_limit)
             }
         }
         Err(GenError::UnexpectedResponse(response)) => {
@@ -157,7 +157,12 @@ pub(crate) async fn classify(
             }
             match serde_json::from_slice::<wire::ApiErrorResponse>(&bytes) {
                 Ok(body) => api_error(status, clean_errors(&body.errors, scrub), None, rate_limit),
-                Err(_) => api_error(status, Vec::new(), Some(excerpt(&bytes, scrub)), rate_limit),
+                Err(_) => api_error(
+                    status,
+                    Vec::new(),
+                    non_empty(excerpt(&bytes, scrub)),
+                    rate_limit,
+                ),
             }
         }
         Err(GenError::CommunicationError(err)) => {
@@ -292,4 +297,9 @@ pub(crate) fn excerpt(bytes: &[u8], scrub: &Scrubber<'_>) -> String {
         out.push('…');
     }
     out
+}
+
+/// An excerpt of an empty body is no excerpt.
+fn non_empty(excerpt: String) -> Option<String> {
+    (!excerpt.is_empty()).then_some(excerpt)
 }

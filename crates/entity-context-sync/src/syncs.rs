@@ -65,11 +65,10 @@ impl<'c> CreateSync<'c> {
             status = tracing::field::Empty,
             rate_limit_remaining = tracing::field::Empty,
         );
-        self.run().instrument(span).await
+        self.run(span.clone()).instrument(span).await
     }
 
-    async fn run(self) -> Result<Response<IntegrationConfig>> {
-        let span = tracing::Span::current();
+    async fn run(self, span: tracing::Span) -> Result<Response<IntegrationConfig>> {
         let inner = &self.client.inner;
         let body = self
             .sync
