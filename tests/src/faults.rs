@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::time::Duration;
 
-use entity_context_sync::{Client, ClientBuilder, NewSync, RetryPolicy, Sleep};
+pub use entity_context_sync::RecordingSleep;
+use entity_context_sync::{Client, ClientBuilder, NewSync, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
@@ -240,33 +241,6 @@ pub async fn refused_addr() -> SocketAddr {
     let addr = listener.local_addr().expect("local addr");
     drop(listener);
     addr
-}
-
-/// A [`Sleep`] that records each requested wait and returns at once.
-#[derive(Debug, Clone, Default)]
-pub struct RecordingSleep(Arc<Mutex<Vec<Duration>>>);
-
-impl RecordingSleep {
-    /// Every wait requested so far, in order.
-    pub fn waits(&self) -> Vec<Duration> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-}
-
-impl Sleep for RecordingSleep {
-    fn sleep(
-        &self,
-        duration: Duration,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(duration);
-        Box::pin(std::future::ready(()))
-    }
 }
 
 /// Test credentials (not shaped like real Datadog keys).

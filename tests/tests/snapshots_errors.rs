@@ -7,6 +7,7 @@ mod snapshots_support;
 
 use std::time::Duration;
 
+use entity_context_sync::RecordingSleep;
 use entity_context_sync::{
     Client, Error, MAX_DOMAIN_LEN, MAX_NAME_CHARS, MAX_SECRET_LEN, MAX_SETTINGS_LEN, NewSync,
     RetryPolicy,
@@ -15,7 +16,7 @@ use entity_context_sync_httpmock::MockServerExt;
 use entity_context_sync_tests::{Recorder, TEST_API_KEY, TEST_APP_KEY};
 use httpmock::MockServer;
 use serde_json::{Value, json};
-use snapshots_support::{RecordingSleep, Reply, builder, canary_sync, error_view, mount, settings};
+use snapshots_support::{Reply, builder, canary_sync, error_view, mount, settings, waits_view};
 
 /// Sends `sync` once (no retries) to a server answering `reply`; the error
 /// view plus the number of requests the server saw.
@@ -136,7 +137,7 @@ async fn too_many_requests_429_retried_then_success() {
         "error_429_retried_then_success",
         json!({
             "requests": requests.len(),
-            "waits": sleep.view(),
+            "waits": waits_view(&sleep),
             "response": response,
         })
     );
@@ -169,7 +170,7 @@ async fn exhaust(reply: Reply, policy: Option<RetryPolicy>) -> Value {
     }
     json!({
         "requests": recorder.requests().len(),
-        "waits": sleep.view(),
+        "waits": waits_view(&sleep),
         "error": error_view(&error),
     })
 }
@@ -348,7 +349,7 @@ async fn connection_refused_is_retried_then_reported() {
         .expect_err("nothing listens");
     insta::assert_json_snapshot!(
         "error_connection_refused",
-        json!({ "waits": sleep.view(), "error": error_view(&error) })
+        json!({ "waits": waits_view(&sleep), "error": error_view(&error) })
     );
 }
 

@@ -23,7 +23,7 @@ pub use new_sync::{
     MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS, MAX_SECRET_LEN, MAX_SETTINGS_LEN, NewSync,
 };
 pub use rate_limit::RateLimit;
-pub use retry::{RetryPolicy, Sleep, TokioSleep};
+pub use retry::{RecordingSleep, RetryPolicy, Sleep, TokioSleep};
 pub use secrecy::SecretString;
 pub use site::Site;
 pub use syncs::{CreateSync, EntityContextSyncs};

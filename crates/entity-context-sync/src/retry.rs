@@ -7,7 +7,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// How a [`Client`](crate::Client) retries.
@@ -124,6 +124,40 @@ impl Sleep for TokioSleep {
 }
 
 pub(crate) type SharedSleep = Arc<dyn Sleep>;
+
+/// A [`Sleep`] that records each requested wait and returns at once: for
+/// tests of retry behaviour (yours and ours) that must not really wait.
+///
+/// ```
+/// use entity_context_sync::{Client, RecordingSleep};
+/// let sleep = RecordingSleep::default();
+/// let client = Client::builder().api_key("k").app_key("a").sleep_impl(sleep.clone()).build()?;
+/// // ... drive `client` against a mock answering 429 ...
+/// assert!(sleep.waits().is_empty());
+/// # Ok::<(), entity_context_sync::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct RecordingSleep(Arc<Mutex<Vec<Duration>>>);
+
+impl RecordingSleep {
+    /// Every wait requested so far, in order (clones share the record).
+    pub fn waits(&self) -> Vec<Duration> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Sleep for RecordingSleep {
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(duration);
+        Box::pin(std::future::ready(()))
+    }
+}
 
 #[cfg(test)]
 mod tests {

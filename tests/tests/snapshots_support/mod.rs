@@ -5,12 +5,7 @@
 // Each suite is its own test binary and uses only part of this module.
 #![allow(dead_code)]
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
-
-use entity_context_sync::{Client, ClientBuilder, Error, NewSync, RetryPolicy, Sleep};
+use entity_context_sync::{Client, ClientBuilder, Error, NewSync, RecordingSleep, RetryPolicy};
 use entity_context_sync_httpmock::MockServerExt;
 use entity_context_sync_tests::{
     Recorded, Recorder, SEED_RESPONSE, TEST_API_KEY, TEST_APP_KEY, redact_user_agent,
@@ -70,33 +65,9 @@ pub fn canary_sync() -> NewSync {
         .admin_email("admin-s3cr3t@siem-test.com")
 }
 
-/// A [`Sleep`] that records every wait and returns at once.
-#[derive(Debug, Clone, Default)]
-pub struct RecordingSleep(Arc<Mutex<Vec<Duration>>>);
-
-impl RecordingSleep {
-    /// The waits asked for, in order.
-    pub fn waits(&self) -> Vec<Duration> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// The waits as `Debug` strings (`"2s"`, `"100ms"`), for snapshots.
-    pub fn view(&self) -> Vec<String> {
-        self.waits().iter().map(|d| format!("{d:?}")).collect()
-    }
-}
-
-impl Sleep for RecordingSleep {
-    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(duration);
-        Box::pin(std::future::ready(()))
-    }
+/// The waits a [`RecordingSleep`] saw, as `Debug` strings (`"2s"`, `"100ms"`), for snapshots.
+pub fn waits_view(sleep: &RecordingSleep) -> Vec<String> {
+    sleep.waits().iter().map(|d| format!("{d:?}")).collect()
 }
 
 /// A reply to the create operation: status, headers, optional content type, raw body.

@@ -5,13 +5,12 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use entity_context_sync::{Client, ClientBuilder, Error, RetryPolicy, Sleep};
+pub use entity_context_sync::RecordingSleep;
+use entity_context_sync::{Client, ClientBuilder, Error, RetryPolicy};
 use entity_context_sync_client::types as wire;
 use httpmock::{HttpMockRequest, MockServer};
 use serde_json::Value;
@@ -65,30 +64,6 @@ pub fn client_with(base_url: &str, policy: RetryPolicy) -> (Client, RecordingSle
 /// A client for the mock server with the default retry policy (waits recorded).
 pub fn client(server: &MockServer) -> (Client, RecordingSleep) {
     client_with(&server.base_url(), RetryPolicy::default())
-}
-
-/// A [`Sleep`] that records each requested wait and returns at once.
-#[derive(Debug, Clone, Default)]
-pub struct RecordingSleep(Arc<Mutex<Vec<Duration>>>);
-
-impl RecordingSleep {
-    /// Every wait requested so far, in order.
-    pub fn waits(&self) -> Vec<Duration> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-}
-
-impl Sleep for RecordingSleep {
-    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(duration);
-        Box::pin(std::future::ready(()))
-    }
 }
 
 /// Whole seconds, for readable wait assertions.
