@@ -166,17 +166,12 @@ pub(crate) async fn classify(
             }
         }
         Err(GenError::CommunicationError(err)) => {
-            let rate_limit = recorded.rate_limit.flatten();
-            transport(err, false, timeout, connect_timeout, scrub, rate_limit)
+            transport(err, false, timeout, connect_timeout, scrub)
         }
         Err(GenError::ResponseBodyError(err)) => {
-            let rate_limit = recorded.rate_limit.flatten();
-            transport(err, true, timeout, connect_timeout, scrub, rate_limit)
+            transport(err, true, timeout, connect_timeout, scrub)
         }
-        Err(GenError::InvalidUpgrade(err)) => {
-            let rate_limit = recorded.rate_limit.flatten();
-            transport(err, true, timeout, connect_timeout, scrub, rate_limit)
-        }
+        Err(GenError::InvalidUpgrade(err)) => transport(err, true, timeout, connect_timeout, scrub),
         Err(GenError::InvalidRequest(reason)) => {
             Outcome::Fail(Error::validation("request", scrub.clean(&reason)))
         }
@@ -214,9 +209,7 @@ fn transport(
     timeout: Duration,
     connect_timeout: Duration,
     scrub: &Scrubber<'_>,
-    rate_limit: Option<RateLimit>,
 ) -> Outcome {
-    let _ = rate_limit;
     let not_sent = !got_response && err.is_connect();
     let error = if err.is_timeout() {
         Error::Timeout {
