@@ -1,12 +1,15 @@
-//! Code generation for this workspace, driven by `cargo xtask generate [--check]`.
+//! Code generation for this workspace, driven by `cargo xtask generate [--check]`,
+//! and drift detection against Datadog's published spec (`cargo xtask spec-diff`).
 //!
 //! The OpenAPI fragment in `openapi/` is the single source of truth. This crate
 //! validates it ([`spec`]), turns it into Rust with progenitor ([`codegen`]) and
-//! writes or checks the generated files ([`fresh`]).
+//! writes or checks the generated files ([`fresh`]). [`spec_diff`] compares the
+//! fragment with the resource's part of Datadog's full v2 spec.
 
 pub mod codegen;
 pub mod fresh;
 pub mod spec;
+pub mod spec_diff;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -32,7 +35,7 @@ pub struct Error {
 impl Error {
     /// The message is folded onto one line (parser and progenitor messages
     /// can span several), so the error prints as one paragraph.
-    pub(crate) fn new(file: &Path, message: impl Into<String>) -> Self {
+    pub fn new(file: &Path, message: impl Into<String>) -> Self {
         let message: String = message.into();
         Self {
             file: file.to_path_buf(),
@@ -58,12 +61,29 @@ pub enum Mode {
     Check,
 }
 
-/// The workspace root (the parent of this crate's directory).
+/// The root of the checkout the xtask runs in: the nearest directory, from the
+/// current directory upwards, whose `Cargo.toml` declares `[workspace]`.
+///
+/// Resolved at run time, not baked in at compile time: with a shared
+/// `CARGO_TARGET_DIR`, one `xtask` binary serves several clones, and each run
+/// must act on the clone it was started from. Falls back to the current
+/// directory when no workspace is found (the binary reports that case through
+/// [`find_workspace_root`] instead).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    find_workspace_root(&cwd).unwrap_or(cwd)
+}
+
+/// The nearest directory at or above `start` whose `Cargo.toml` has a
+/// `[workspace]` table (as rust-analyzer's xtask finds its project root).
+pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+        manifest
+            .lines()
+            .any(|line| line.split('#').next().unwrap_or_default().trim() == "[workspace]")
+            .then(|| dir.to_path_buf())
+    })
 }
 
 /// Generates every file from `root/spec` and writes or checks them under `root`.
