@@ -13,6 +13,9 @@ use progenitor_impl::{
 use quote::quote;
 use serde_json::Value;
 
+mod secrets;
+mod unions;
+
 use crate::fresh::GeneratedFile;
 use crate::spec::{self, Spec};
 use crate::{Error, GENERATE_COMMAND, PROGENITOR_VERSION};
@@ -30,8 +33,15 @@ pub const HTTPMOCK_OUT: &str = "crates/entity-context-sync-httpmock/src/generate
 pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let spec = spec::load(&root.join(spec_rel), spec_rel)?;
     let enums = open_enum_schemas(&spec, spec_rel)?;
-    let secret_maps = secret_map_schemas(&spec, spec_rel)?;
-    let settings = settings(&enums, &secret_maps);
+    let secret_structs = secrets::schemas(&spec, spec_rel)?;
+    let unions = unions::schemas(&spec, spec_rel)?;
+    let replaced: Vec<&Replaced> = enums
+        .iter()
+        .map(|e| &e.ty)
+        .chain(secret_structs.iter().map(|s| &s.ty))
+        .chain(unions.iter().map(|u| &u.ty))
+        .collect();
+    let settings = settings(&enums, &replaced);
 
     let (client, type_names) = catch(spec_rel, || {
         let mut generator = Generator::new(&settings);
@@ -43,8 +53,13 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
             .collect();
         Ok((tokens, names))
     })?;
-    check_replacements(&enums, &secret_maps, &type_names, spec_rel)?;
-    let extras = open_enums(&enums).into_iter().chain([spec_info(&spec)]);
+    check_replacements(&replaced, &type_names, spec_rel)?;
+    check_union_members(&unions, &type_names, spec_rel)?;
+    let extras = open_enums(&enums)
+        .into_iter()
+        .chain(unions::module(&unions))
+        .chain(secrets::module(&secret_structs))
+        .chain([spec_info(&spec)]);
     let client = quote! { #client #(#extras)* };
 
     let mock = catch(spec_rel, || {
@@ -60,8 +75,9 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
 
 /// Progenitor settings: builder interface, `BTreeMap` maps (stable key order
 /// on the wire), `JsonSchema` derives, required hooks (which strip the
-/// `api-version` header), open enums and secret maps swapped in.
-fn settings(enums: &[OpenEnum], secret_maps: &[Replaced]) -> GenerationSettings {
+/// `api-version` header), and our own types swapped in: open enums, unions,
+/// secrets.
+fn settings(enums: &[OpenEnum], replaced: &[&Replaced]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -77,8 +93,8 @@ fn settings(enums: &[OpenEnum], secret_maps: &[Replaced]) -> GenerationSettings 
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
-    for m in secret_maps {
-        settings.with_replacement(&m.type_name, &m.path, [TypeImpl::Default].into_iter());
+    for r in replaced.iter().skip(enums.len()) {
+        settings.with_replacement(&r.type_name, &r.path, std::iter::empty());
     }
     settings
 }
@@ -110,7 +126,7 @@ impl Replaced {
             Error::new(
                 file,
                 format!(
-                    "schema name `{schema}` must be ASCII to be replaced by a hand-written Rust type (open enum or secret map)"
+                    "schema name `{schema}` must be ASCII to be replaced by a Rust type of the xtask (open enum, union or secrets)"
                 ),
             )
         })?;
@@ -228,35 +244,14 @@ fn open_enum_schema(name: &str, schema: &Value, file: &Path) -> Result<OpenEnum,
     })
 }
 
-/// Write-only string maps hold credentials: they become `SecretMap`, whose
-/// values are redacted in `Debug` and zeroized on drop.
-fn secret_map_schemas(spec: &Spec, file: &Path) -> Result<Vec<Replaced>, Error> {
-    component_schemas(spec)
-        .filter(|(_, s)| s.get("writeOnly") == Some(&Value::Bool(true)))
-        .filter(|(_, s)| {
-            s.pointer("/additionalProperties/type")
-                .and_then(Value::as_str)
-                == Some("string")
-        })
-        .map(|(name, _)| {
-            Replaced::new(name, "", file).map(|r| Replaced {
-                path: format!("::{CLIENT_CRATE}::SecretMap"),
-                ..r
-            })
-        })
-        .collect()
-}
-
 /// typify matches replacements by the name it gives a schema; if our
 /// [`typify_name`] ever disagrees with it, the schema would silently be
 /// generated as an ordinary (closed) type. Fail loudly instead.
 fn check_replacements(
-    enums: &[OpenEnum],
-    secret_maps: &[Replaced],
+    replaced: &[&Replaced],
     type_names: &BTreeSet<String>,
     file: &Path,
 ) -> Result<(), Error> {
-    let replaced = enums.iter().map(|e| &e.ty).chain(secret_maps);
     for r in replaced {
         if !type_names.contains(&r.path) {
             return Err(Error::new(
@@ -264,6 +259,26 @@ fn check_replacements(
                 format!(
                     "schema `{}` should be replaced by `{}`, but progenitor did not apply the replacement (expected typify to name it `{}`); rename the schema in PascalCase",
                     r.schema, r.path, r.type_name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A union's variants wrap typify's types for its members: each must exist.
+fn check_union_members(
+    unions: &[unions::Union],
+    type_names: &BTreeSet<String>,
+    file: &Path,
+) -> Result<(), Error> {
+    for u in unions {
+        if let Some(missing) = u.members().find(|m| !type_names.contains(*m)) {
+            return Err(Error::new(
+                file,
+                format!(
+                    "union `{}` wraps `{missing}`, which progenitor did not generate under that name; give the member schema a PascalCase name",
+                    u.ty.schema
                 ),
             ));
         }

@@ -25,7 +25,504 @@ pub mod types {
             Default::default()
         }
     }
-    ///The attributes of an entity context sync configuration as returned by the API.
+    ///An Azure app registration.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringAzureAppRegistration {
+        ///The app registration's client ID.
+        pub client_id: ::std::string::String,
+        ///How many errors the registration reported.
+        pub error_count: i64,
+        ///Whether resource collection is enabled for the registration.
+        pub resource_collection_enabled: bool,
+        ///How many Azure subscriptions the registration covers.
+        pub subscription_count: i64,
+        ///The Azure tenant ID.
+        pub tenant_id: ::std::string::String,
+    }
+    impl SecurityMonitoringAzureAppRegistration {
+        pub fn builder() -> builder::SecurityMonitoringAzureAppRegistration {
+            Default::default()
+        }
+    }
+    ///The attributes of a new CrowdStrike entity context sync configuration.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes {
+        ///The domain associated with the external entity source.
+        pub domain: ::std::string::String,
+        pub integration_type: SecurityMonitoringIntegrationTypeCrowdStrike,
+        ///The display name for the entity context sync configuration.
+        pub name: ::std::string::String,
+        pub secrets: ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigCrowdStrikeSecrets,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
+    }
+    impl SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes {
+            Default::default()
+        }
+    }
+    ///The attributes of a CrowdStrike entity context sync configuration to change.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes {
+        ///The domain associated with the external entity source.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
+        ///Whether the sync is enabled and actively ingesting entities into Cloud SIEM.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        pub integration_type: SecurityMonitoringIntegrationTypeCrowdStrike,
+        ///The display name for the entity context sync configuration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub secrets: ::std::option::Option<
+            ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigCrowdStrikeSecrets,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
+    }
+    impl SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes {
+            Default::default()
+        }
+    }
+    ///The CrowdStrike credentials to validate.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes {
+        ///The domain associated with the external entity source.
+        pub domain: ::std::string::String,
+        pub integration_type: SecurityMonitoringIntegrationTypeCrowdStrike,
+        pub secrets: ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigCrowdStrikeSecrets,
+    }
+    impl SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes {
+            Default::default()
+        }
+    }
+    ///The Azure app registrations and the state of the Entra ID integration.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringEntraIdAzureAppRegistrationsAttributes {
+        ///The Azure app registrations.
+        pub azure_app_registrations: ::std::vec::Vec<
+            SecurityMonitoringAzureAppRegistration,
+        >,
+        ///Whether the prerequisites for the Entra ID integration are met.
+        pub has_valid_prerequisite: bool,
+        ///The ID of the Entra ID integration configuration, when there is one.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub integration_id: ::std::option::Option<::std::string::String>,
+        ///Whether the Entra ID integration is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_enabled: ::std::option::Option<bool>,
+        ///When the organization subscribed to the Entra ID integration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subscribed_at: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+    }
+    impl SecurityMonitoringEntraIdAzureAppRegistrationsAttributes {
+        pub fn builder() -> builder::SecurityMonitoringEntraIdAzureAppRegistrationsAttributes {
+            Default::default()
+        }
+    }
+    ///The Azure app registrations of the organization.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringEntraIdAzureAppRegistrationsData {
+        pub attributes: SecurityMonitoringEntraIdAzureAppRegistrationsAttributes,
+        ///The identifier of this resource.
+        pub id: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: SecurityMonitoringEntraIdAzureAppRegistrationsResourceType,
+    }
+    impl SecurityMonitoringEntraIdAzureAppRegistrationsData {
+        pub fn builder() -> builder::SecurityMonitoringEntraIdAzureAppRegistrationsData {
+            Default::default()
+        }
+    }
+    ///The type of the resource. The value should always be `entra_id_azure_app_registrations`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SecurityMonitoringEntraIdAzureAppRegistrationsResourceType {
+        #[serde(rename = "entra_id_azure_app_registrations")]
+        EntraIdAzureAppRegistrations,
+    }
+    impl ::std::fmt::Display
+    for SecurityMonitoringEntraIdAzureAppRegistrationsResourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EntraIdAzureAppRegistrations => {
+                    f.write_str("entra_id_azure_app_registrations")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SecurityMonitoringEntraIdAzureAppRegistrationsResourceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "entra_id_azure_app_registrations" => {
+                    Ok(Self::EntraIdAzureAppRegistrations)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SecurityMonitoringEntraIdAzureAppRegistrationsResourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SecurityMonitoringEntraIdAzureAppRegistrationsResourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default
+    for SecurityMonitoringEntraIdAzureAppRegistrationsResourceType {
+        fn default() -> Self {
+            SecurityMonitoringEntraIdAzureAppRegistrationsResourceType::EntraIdAzureAppRegistrations
+        }
+    }
+    ///The Azure app registrations used by the Entra ID integration.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringEntraIdAzureAppRegistrationsResponse {
+        pub data: SecurityMonitoringEntraIdAzureAppRegistrationsData,
+    }
+    impl SecurityMonitoringEntraIdAzureAppRegistrationsResponse {
+        pub fn builder() -> builder::SecurityMonitoringEntraIdAzureAppRegistrationsResponse {
+            Default::default()
+        }
+    }
+    ///The attributes of a new Microsoft Entra ID entity context sync configuration.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringEntraIdIntegrationConfigCreateAttributes {
+        ///The domain associated with the external entity source.
+        pub domain: ::std::string::String,
+        pub integration_type: SecurityMonitoringIntegrationTypeEntraId,
+        ///The display name for the entity context sync configuration.
+        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
+    }
+    impl SecurityMonitoringEntraIdIntegrationConfigCreateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringEntraIdIntegrationConfigCreateAttributes {
+            Default::default()
+        }
+    }
+    ///The attributes of a Microsoft Entra ID entity context sync configuration to change.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes {
+        ///The domain associated with the external entity source.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
+        ///Whether the sync is enabled and actively ingesting entities into Cloud SIEM.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        pub integration_type: SecurityMonitoringIntegrationTypeEntraId,
+        ///The display name for the entity context sync configuration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
+    }
+    impl SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes {
+            Default::default()
+        }
+    }
+    ///The Microsoft Entra ID credentials to validate.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes {
+        ///The domain associated with the external entity source.
+        pub domain: ::std::string::String,
+        pub integration_type: SecurityMonitoringIntegrationTypeEntraId,
+    }
+    impl SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes {
+            Default::default()
+        }
+    }
+    ///The attributes of a new Google Workspace entity context sync configuration.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes {
+        ///The domain associated with the external entity source.
+        pub domain: ::std::string::String,
+        pub integration_type: SecurityMonitoringIntegrationTypeGoogleWorkspace,
+        ///The display name for the entity context sync configuration.
+        pub name: ::std::string::String,
+        pub secrets: ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
+    }
+    impl SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes {
+            Default::default()
+        }
+    }
+    ///The attributes of a Google Workspace entity context sync configuration to change.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes {
+        ///The domain associated with the external entity source.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
+        ///Whether the sync is enabled and actively ingesting entities into Cloud SIEM.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        pub integration_type: SecurityMonitoringIntegrationTypeGoogleWorkspace,
+        ///The display name for the entity context sync configuration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub secrets: ::std::option::Option<
+            ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
+    }
+    impl SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes {
+            Default::default()
+        }
+    }
+    ///The Google Workspace credentials to validate.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes {
+        ///The domain associated with the external entity source.
+        pub domain: ::std::string::String,
+        pub integration_type: SecurityMonitoringIntegrationTypeGoogleWorkspace,
+        pub secrets: ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets,
+    }
+    impl SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes {
+            Default::default()
+        }
+    }
+    ///Attributes of the activated integration.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringIntegrationActivateAttributes {
+        ///The domain associated with the external entity source.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
+        ///The display name for the entity context sync configuration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
+    }
+    impl SecurityMonitoringIntegrationActivateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringIntegrationActivateAttributes {
+            Default::default()
+        }
+    }
+    ///The integration to activate.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringIntegrationActivateData {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<
+            SecurityMonitoringIntegrationActivateAttributes,
+        >,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<
+            SecurityMonitoringIntegrationActivateResourceType,
+        >,
+    }
+    impl SecurityMonitoringIntegrationActivateData {
+        pub fn builder() -> builder::SecurityMonitoringIntegrationActivateData {
+            Default::default()
+        }
+    }
+    ///Optional attributes of an integration to activate.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringIntegrationActivateRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<SecurityMonitoringIntegrationActivateData>,
+    }
+    impl SecurityMonitoringIntegrationActivateRequest {
+        pub fn builder() -> builder::SecurityMonitoringIntegrationActivateRequest {
+            Default::default()
+        }
+    }
+    ///The type of an activation request. The value should always be `activate_entra_id_request`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SecurityMonitoringIntegrationActivateResourceType {
+        #[serde(rename = "activate_entra_id_request")]
+        ActivateEntraIdRequest,
+    }
+    impl ::std::fmt::Display for SecurityMonitoringIntegrationActivateResourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ActivateEntraIdRequest => f.write_str("activate_entra_id_request"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SecurityMonitoringIntegrationActivateResourceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "activate_entra_id_request" => Ok(Self::ActivateEntraIdRequest),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SecurityMonitoringIntegrationActivateResourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SecurityMonitoringIntegrationActivateResourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for SecurityMonitoringIntegrationActivateResourceType {
+        fn default() -> Self {
+            SecurityMonitoringIntegrationActivateResourceType::ActivateEntraIdRequest
+        }
+    }
+    ///The attributes of an entity context sync configuration as returned by the API. Secrets are never returned.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -62,29 +559,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///The attributes of the entity context sync configuration to create.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
-    pub struct SecurityMonitoringIntegrationConfigCreateAttributes {
-        ///The domain associated with the external entity source.
-        pub domain: ::std::string::String,
-        pub integration_type: ::entity_context_sync_client::open_enums::SecurityMonitoringIntegrationType,
-        ///The display name for the entity context sync configuration.
-        pub name: ::std::string::String,
-        pub secrets: ::entity_context_sync_client::SecretMap,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
-    }
-    impl SecurityMonitoringIntegrationConfigCreateAttributes {
-        pub fn builder() -> builder::SecurityMonitoringIntegrationConfigCreateAttributes {
-            Default::default()
-        }
-    }
     ///The entity context sync configuration to create.
     #[derive(
         ::serde::Deserialize,
@@ -94,7 +568,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct SecurityMonitoringIntegrationConfigCreateData {
-        pub attributes: SecurityMonitoringIntegrationConfigCreateAttributes,
+        pub attributes: ::entity_context_sync_client::unions::SecurityMonitoringIntegrationConfigCreateAttributes,
         #[serde(rename = "type")]
         pub type_: SecurityMonitoringIntegrationConfigResourceType,
     }
@@ -249,6 +723,528 @@ pub mod types {
             Self(value)
         }
     }
+    ///The entity context sync configuration changes.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringIntegrationConfigUpdateData {
+        pub attributes: ::entity_context_sync_client::unions::SecurityMonitoringIntegrationConfigUpdateAttributes,
+        #[serde(rename = "type")]
+        pub type_: SecurityMonitoringIntegrationConfigResourceType,
+    }
+    impl SecurityMonitoringIntegrationConfigUpdateData {
+        pub fn builder() -> builder::SecurityMonitoringIntegrationConfigUpdateData {
+            Default::default()
+        }
+    }
+    ///The changes to an integration configuration.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringIntegrationConfigUpdateRequest {
+        pub data: SecurityMonitoringIntegrationConfigUpdateData,
+    }
+    impl SecurityMonitoringIntegrationConfigUpdateRequest {
+        pub fn builder() -> builder::SecurityMonitoringIntegrationConfigUpdateRequest {
+            Default::default()
+        }
+    }
+    ///Response containing a list of entity context sync configurations.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringIntegrationConfigsResponse {
+        ///The entity context sync configurations.
+        pub data: ::std::vec::Vec<SecurityMonitoringIntegrationConfigData>,
+    }
+    impl SecurityMonitoringIntegrationConfigsResponse {
+        pub fn builder() -> builder::SecurityMonitoringIntegrationConfigsResponse {
+            Default::default()
+        }
+    }
+    ///The source and credentials to validate.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringIntegrationCredentialsValidateData {
+        pub attributes: ::entity_context_sync_client::unions::SecurityMonitoringIntegrationCredentialsValidateAttributes,
+        #[serde(rename = "type")]
+        pub type_: SecurityMonitoringIntegrationConfigResourceType,
+    }
+    impl SecurityMonitoringIntegrationCredentialsValidateData {
+        pub fn builder() -> builder::SecurityMonitoringIntegrationCredentialsValidateData {
+            Default::default()
+        }
+    }
+    ///Credentials to validate against an external source.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringIntegrationCredentialsValidateRequest {
+        pub data: SecurityMonitoringIntegrationCredentialsValidateData,
+    }
+    impl SecurityMonitoringIntegrationCredentialsValidateRequest {
+        pub fn builder() -> builder::SecurityMonitoringIntegrationCredentialsValidateRequest {
+            Default::default()
+        }
+    }
+    ///The source type `CROWDSTRIKE` (CrowdStrike).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SecurityMonitoringIntegrationTypeCrowdStrike {
+        #[serde(rename = "CROWDSTRIKE")]
+        Crowdstrike,
+    }
+    impl ::std::fmt::Display for SecurityMonitoringIntegrationTypeCrowdStrike {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Crowdstrike => f.write_str("CROWDSTRIKE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SecurityMonitoringIntegrationTypeCrowdStrike {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CROWDSTRIKE" => Ok(Self::Crowdstrike),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SecurityMonitoringIntegrationTypeCrowdStrike {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SecurityMonitoringIntegrationTypeCrowdStrike {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for SecurityMonitoringIntegrationTypeCrowdStrike {
+        fn default() -> Self {
+            SecurityMonitoringIntegrationTypeCrowdStrike::Crowdstrike
+        }
+    }
+    ///The source type `ENTRA_ID` (Microsoft Entra ID).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SecurityMonitoringIntegrationTypeEntraId {
+        #[serde(rename = "ENTRA_ID")]
+        EntraId,
+    }
+    impl ::std::fmt::Display for SecurityMonitoringIntegrationTypeEntraId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EntraId => f.write_str("ENTRA_ID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SecurityMonitoringIntegrationTypeEntraId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ENTRA_ID" => Ok(Self::EntraId),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SecurityMonitoringIntegrationTypeEntraId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SecurityMonitoringIntegrationTypeEntraId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for SecurityMonitoringIntegrationTypeEntraId {
+        fn default() -> Self {
+            SecurityMonitoringIntegrationTypeEntraId::EntraId
+        }
+    }
+    ///The source type `GOOGLE_WORKSPACE` (Google Workspace).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SecurityMonitoringIntegrationTypeGoogleWorkspace {
+        #[serde(rename = "GOOGLE_WORKSPACE")]
+        GoogleWorkspace,
+    }
+    impl ::std::fmt::Display for SecurityMonitoringIntegrationTypeGoogleWorkspace {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GoogleWorkspace => f.write_str("GOOGLE_WORKSPACE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SecurityMonitoringIntegrationTypeGoogleWorkspace {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GOOGLE_WORKSPACE" => Ok(Self::GoogleWorkspace),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SecurityMonitoringIntegrationTypeGoogleWorkspace {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SecurityMonitoringIntegrationTypeGoogleWorkspace {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for SecurityMonitoringIntegrationTypeGoogleWorkspace {
+        fn default() -> Self {
+            SecurityMonitoringIntegrationTypeGoogleWorkspace::GoogleWorkspace
+        }
+    }
+    ///The source type `OKTA` (Okta).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SecurityMonitoringIntegrationTypeOkta {
+        #[serde(rename = "OKTA")]
+        Okta,
+    }
+    impl ::std::fmt::Display for SecurityMonitoringIntegrationTypeOkta {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Okta => f.write_str("OKTA"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SecurityMonitoringIntegrationTypeOkta {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "OKTA" => Ok(Self::Okta),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SecurityMonitoringIntegrationTypeOkta {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SecurityMonitoringIntegrationTypeOkta {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for SecurityMonitoringIntegrationTypeOkta {
+        fn default() -> Self {
+            SecurityMonitoringIntegrationTypeOkta::Okta
+        }
+    }
+    ///The source type `SENTINELONE` (SentinelOne).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SecurityMonitoringIntegrationTypeSentinelOne {
+        #[serde(rename = "SENTINELONE")]
+        Sentinelone,
+    }
+    impl ::std::fmt::Display for SecurityMonitoringIntegrationTypeSentinelOne {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sentinelone => f.write_str("SENTINELONE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SecurityMonitoringIntegrationTypeSentinelOne {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SENTINELONE" => Ok(Self::Sentinelone),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SecurityMonitoringIntegrationTypeSentinelOne {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SecurityMonitoringIntegrationTypeSentinelOne {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for SecurityMonitoringIntegrationTypeSentinelOne {
+        fn default() -> Self {
+            SecurityMonitoringIntegrationTypeSentinelOne::Sentinelone
+        }
+    }
+    ///The attributes of a new Okta entity context sync configuration.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringOktaIntegrationConfigCreateAttributes {
+        ///The domain associated with the external entity source.
+        pub domain: ::std::string::String,
+        pub integration_type: SecurityMonitoringIntegrationTypeOkta,
+        ///The display name for the entity context sync configuration.
+        pub name: ::std::string::String,
+        pub secrets: ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigOktaSecrets,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
+    }
+    impl SecurityMonitoringOktaIntegrationConfigCreateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringOktaIntegrationConfigCreateAttributes {
+            Default::default()
+        }
+    }
+    ///The attributes of a Okta entity context sync configuration to change.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringOktaIntegrationConfigUpdateAttributes {
+        ///The domain associated with the external entity source.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
+        ///Whether the sync is enabled and actively ingesting entities into Cloud SIEM.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        pub integration_type: SecurityMonitoringIntegrationTypeOkta,
+        ///The display name for the entity context sync configuration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub secrets: ::std::option::Option<
+            ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigOktaSecrets,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
+    }
+    impl SecurityMonitoringOktaIntegrationConfigUpdateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringOktaIntegrationConfigUpdateAttributes {
+            Default::default()
+        }
+    }
+    ///The Okta credentials to validate.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringOktaIntegrationCredentialsValidateAttributes {
+        ///The domain associated with the external entity source.
+        pub domain: ::std::string::String,
+        pub integration_type: SecurityMonitoringIntegrationTypeOkta,
+        pub secrets: ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigOktaSecrets,
+    }
+    impl SecurityMonitoringOktaIntegrationCredentialsValidateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringOktaIntegrationCredentialsValidateAttributes {
+            Default::default()
+        }
+    }
+    ///The attributes of a new SentinelOne entity context sync configuration.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes {
+        ///The domain associated with the external entity source.
+        pub domain: ::std::string::String,
+        pub integration_type: SecurityMonitoringIntegrationTypeSentinelOne,
+        ///The display name for the entity context sync configuration.
+        pub name: ::std::string::String,
+        pub secrets: ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigSentinelOneSecrets,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
+    }
+    impl SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes {
+            Default::default()
+        }
+    }
+    ///The attributes of a SentinelOne entity context sync configuration to change.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes {
+        ///The domain associated with the external entity source.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
+        ///Whether the sync is enabled and actively ingesting entities into Cloud SIEM.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        pub integration_type: SecurityMonitoringIntegrationTypeSentinelOne,
+        ///The display name for the entity context sync configuration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub secrets: ::std::option::Option<
+            ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigSentinelOneSecrets,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub settings: ::std::option::Option<SecurityMonitoringIntegrationConfigSettings>,
+    }
+    impl SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes {
+            Default::default()
+        }
+    }
+    ///The SentinelOne credentials to validate.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    pub struct SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes {
+        ///The domain associated with the external entity source.
+        pub domain: ::std::string::String,
+        pub integration_type: SecurityMonitoringIntegrationTypeSentinelOne,
+        pub secrets: ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigSentinelOneSecrets,
+    }
+    impl SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes {
+        pub fn builder() -> builder::SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -290,6 +1286,1750 @@ pub mod types {
         impl ::std::convert::From<super::ApiErrorResponse> for ApiErrorResponse {
             fn from(value: super::ApiErrorResponse) -> Self {
                 Self { errors: Ok(value.errors) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringAzureAppRegistration {
+            client_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            error_count: ::std::result::Result<i64, ::std::string::String>,
+            resource_collection_enabled: ::std::result::Result<
+                bool,
+                ::std::string::String,
+            >,
+            subscription_count: ::std::result::Result<i64, ::std::string::String>,
+            tenant_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SecurityMonitoringAzureAppRegistration {
+            fn default() -> Self {
+                Self {
+                    client_id: Err("no value supplied for client_id".to_string()),
+                    error_count: Err("no value supplied for error_count".to_string()),
+                    resource_collection_enabled: Err(
+                        "no value supplied for resource_collection_enabled".to_string(),
+                    ),
+                    subscription_count: Err(
+                        "no value supplied for subscription_count".to_string(),
+                    ),
+                    tenant_id: Err("no value supplied for tenant_id".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringAzureAppRegistration {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for client_id: {e}")
+                    });
+                self
+            }
+            pub fn error_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_count: {e}")
+                    });
+                self
+            }
+            pub fn resource_collection_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_collection_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for resource_collection_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subscription_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecurityMonitoringAzureAppRegistration>
+        for super::SecurityMonitoringAzureAppRegistration {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringAzureAppRegistration,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    error_count: value.error_count?,
+                    resource_collection_enabled: value.resource_collection_enabled?,
+                    subscription_count: value.subscription_count?,
+                    tenant_id: value.tenant_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SecurityMonitoringAzureAppRegistration>
+        for SecurityMonitoringAzureAppRegistration {
+            fn from(value: super::SecurityMonitoringAzureAppRegistration) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    error_count: Ok(value.error_count),
+                    resource_collection_enabled: Ok(value.resource_collection_enabled),
+                    subscription_count: Ok(value.subscription_count),
+                    tenant_id: Ok(value.tenant_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes {
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeCrowdStrike,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            secrets: ::std::result::Result<
+                ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigCrowdStrikeSecrets,
+                ::std::string::String,
+            >,
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationConfigSettings,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Err("no value supplied for domain".to_string()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    name: Err("no value supplied for name".to_string()),
+                    secrets: Err("no value supplied for secrets".to_string()),
+                    settings: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeCrowdStrike,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigCrowdStrikeSecrets,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationConfigSettings,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes,
+        > for super::SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    integration_type: value.integration_type?,
+                    name: value.name?,
+                    secrets: value.secrets?,
+                    settings: value.settings?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes,
+        > for SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes {
+            fn from(
+                value: super::SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    integration_type: Ok(value.integration_type),
+                    name: Ok(value.name),
+                    secrets: Ok(value.secrets),
+                    settings: Ok(value.settings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes {
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeCrowdStrike,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            secrets: ::std::result::Result<
+                ::std::option::Option<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigCrowdStrikeSecrets,
+                >,
+                ::std::string::String,
+            >,
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationConfigSettings,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    name: Ok(Default::default()),
+                    secrets: Ok(Default::default()),
+                    settings: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeCrowdStrike,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigCrowdStrikeSecrets,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationConfigSettings,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes,
+        > for super::SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    enabled: value.enabled?,
+                    integration_type: value.integration_type?,
+                    name: value.name?,
+                    secrets: value.secrets?,
+                    settings: value.settings?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes,
+        > for SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes {
+            fn from(
+                value: super::SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    enabled: Ok(value.enabled),
+                    integration_type: Ok(value.integration_type),
+                    name: Ok(value.name),
+                    secrets: Ok(value.secrets),
+                    settings: Ok(value.settings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes {
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeCrowdStrike,
+                ::std::string::String,
+            >,
+            secrets: ::std::result::Result<
+                ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigCrowdStrikeSecrets,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Err("no value supplied for domain".to_string()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    secrets: Err("no value supplied for secrets".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeCrowdStrike,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigCrowdStrikeSecrets,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes,
+        >
+        for super::SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    integration_type: value.integration_type?,
+                    secrets: value.secrets?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes,
+        > for SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes {
+            fn from(
+                value: super::SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    integration_type: Ok(value.integration_type),
+                    secrets: Ok(value.secrets),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringEntraIdAzureAppRegistrationsAttributes {
+            azure_app_registrations: ::std::result::Result<
+                ::std::vec::Vec<super::SecurityMonitoringAzureAppRegistration>,
+                ::std::string::String,
+            >,
+            has_valid_prerequisite: ::std::result::Result<bool, ::std::string::String>,
+            integration_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            subscribed_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringEntraIdAzureAppRegistrationsAttributes {
+            fn default() -> Self {
+                Self {
+                    azure_app_registrations: Err(
+                        "no value supplied for azure_app_registrations".to_string(),
+                    ),
+                    has_valid_prerequisite: Err(
+                        "no value supplied for has_valid_prerequisite".to_string(),
+                    ),
+                    integration_id: Ok(Default::default()),
+                    is_enabled: Ok(Default::default()),
+                    subscribed_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringEntraIdAzureAppRegistrationsAttributes {
+            pub fn azure_app_registrations<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::SecurityMonitoringAzureAppRegistration>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.azure_app_registrations = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for azure_app_registrations: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn has_valid_prerequisite<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.has_valid_prerequisite = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for has_valid_prerequisite: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn integration_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_enabled: {e}")
+                    });
+                self
+            }
+            pub fn subscribed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscribed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for subscribed_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringEntraIdAzureAppRegistrationsAttributes,
+        > for super::SecurityMonitoringEntraIdAzureAppRegistrationsAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringEntraIdAzureAppRegistrationsAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    azure_app_registrations: value.azure_app_registrations?,
+                    has_valid_prerequisite: value.has_valid_prerequisite?,
+                    integration_id: value.integration_id?,
+                    is_enabled: value.is_enabled?,
+                    subscribed_at: value.subscribed_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringEntraIdAzureAppRegistrationsAttributes,
+        > for SecurityMonitoringEntraIdAzureAppRegistrationsAttributes {
+            fn from(
+                value: super::SecurityMonitoringEntraIdAzureAppRegistrationsAttributes,
+            ) -> Self {
+                Self {
+                    azure_app_registrations: Ok(value.azure_app_registrations),
+                    has_valid_prerequisite: Ok(value.has_valid_prerequisite),
+                    integration_id: Ok(value.integration_id),
+                    is_enabled: Ok(value.is_enabled),
+                    subscribed_at: Ok(value.subscribed_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringEntraIdAzureAppRegistrationsData {
+            attributes: ::std::result::Result<
+                super::SecurityMonitoringEntraIdAzureAppRegistrationsAttributes,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<
+                super::SecurityMonitoringEntraIdAzureAppRegistrationsResourceType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringEntraIdAzureAppRegistrationsData {
+            fn default() -> Self {
+                Self {
+                    attributes: Err("no value supplied for attributes".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringEntraIdAzureAppRegistrationsData {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringEntraIdAzureAppRegistrationsAttributes,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringEntraIdAzureAppRegistrationsResourceType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecurityMonitoringEntraIdAzureAppRegistrationsData>
+        for super::SecurityMonitoringEntraIdAzureAppRegistrationsData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringEntraIdAzureAppRegistrationsData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    id: value.id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringEntraIdAzureAppRegistrationsData,
+        > for SecurityMonitoringEntraIdAzureAppRegistrationsData {
+            fn from(
+                value: super::SecurityMonitoringEntraIdAzureAppRegistrationsData,
+            ) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    id: Ok(value.id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringEntraIdAzureAppRegistrationsResponse {
+            data: ::std::result::Result<
+                super::SecurityMonitoringEntraIdAzureAppRegistrationsData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringEntraIdAzureAppRegistrationsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringEntraIdAzureAppRegistrationsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringEntraIdAzureAppRegistrationsData,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringEntraIdAzureAppRegistrationsResponse,
+        > for super::SecurityMonitoringEntraIdAzureAppRegistrationsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringEntraIdAzureAppRegistrationsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringEntraIdAzureAppRegistrationsResponse,
+        > for SecurityMonitoringEntraIdAzureAppRegistrationsResponse {
+            fn from(
+                value: super::SecurityMonitoringEntraIdAzureAppRegistrationsResponse,
+            ) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringEntraIdIntegrationConfigCreateAttributes {
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeEntraId,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationConfigSettings,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringEntraIdIntegrationConfigCreateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Err("no value supplied for domain".to_string()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    name: Err("no value supplied for name".to_string()),
+                    settings: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringEntraIdIntegrationConfigCreateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeEntraId,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationConfigSettings,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringEntraIdIntegrationConfigCreateAttributes,
+        > for super::SecurityMonitoringEntraIdIntegrationConfigCreateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringEntraIdIntegrationConfigCreateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    integration_type: value.integration_type?,
+                    name: value.name?,
+                    settings: value.settings?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringEntraIdIntegrationConfigCreateAttributes,
+        > for SecurityMonitoringEntraIdIntegrationConfigCreateAttributes {
+            fn from(
+                value: super::SecurityMonitoringEntraIdIntegrationConfigCreateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    integration_type: Ok(value.integration_type),
+                    name: Ok(value.name),
+                    settings: Ok(value.settings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes {
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeEntraId,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationConfigSettings,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    name: Ok(Default::default()),
+                    settings: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeEntraId,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationConfigSettings,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes,
+        > for super::SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    enabled: value.enabled?,
+                    integration_type: value.integration_type?,
+                    name: value.name?,
+                    settings: value.settings?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes,
+        > for SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes {
+            fn from(
+                value: super::SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    enabled: Ok(value.enabled),
+                    integration_type: Ok(value.integration_type),
+                    name: Ok(value.name),
+                    settings: Ok(value.settings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes {
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeEntraId,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Err("no value supplied for domain".to_string()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                }
+            }
+        }
+        impl SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeEntraId,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes,
+        > for super::SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    integration_type: value.integration_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes,
+        > for SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes {
+            fn from(
+                value: super::SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    integration_type: Ok(value.integration_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes {
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeGoogleWorkspace,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            secrets: ::std::result::Result<
+                ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets,
+                ::std::string::String,
+            >,
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationConfigSettings,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Err("no value supplied for domain".to_string()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    name: Err("no value supplied for name".to_string()),
+                    secrets: Err("no value supplied for secrets".to_string()),
+                    settings: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeGoogleWorkspace,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationConfigSettings,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes,
+        > for super::SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    integration_type: value.integration_type?,
+                    name: value.name?,
+                    secrets: value.secrets?,
+                    settings: value.settings?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes,
+        > for SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes {
+            fn from(
+                value: super::SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    integration_type: Ok(value.integration_type),
+                    name: Ok(value.name),
+                    secrets: Ok(value.secrets),
+                    settings: Ok(value.settings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes {
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeGoogleWorkspace,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            secrets: ::std::result::Result<
+                ::std::option::Option<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets,
+                >,
+                ::std::string::String,
+            >,
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationConfigSettings,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    name: Ok(Default::default()),
+                    secrets: Ok(Default::default()),
+                    settings: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeGoogleWorkspace,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationConfigSettings,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes,
+        > for super::SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    enabled: value.enabled?,
+                    integration_type: value.integration_type?,
+                    name: value.name?,
+                    secrets: value.secrets?,
+                    settings: value.settings?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes,
+        > for SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes {
+            fn from(
+                value: super::SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    enabled: Ok(value.enabled),
+                    integration_type: Ok(value.integration_type),
+                    name: Ok(value.name),
+                    secrets: Ok(value.secrets),
+                    settings: Ok(value.settings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes {
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeGoogleWorkspace,
+                ::std::string::String,
+            >,
+            secrets: ::std::result::Result<
+                ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Err("no value supplied for domain".to_string()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    secrets: Err("no value supplied for secrets".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeGoogleWorkspace,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes,
+        >
+        for super::SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    integration_type: value.integration_type?,
+                    secrets: value.secrets?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes,
+        > for SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes {
+            fn from(
+                value: super::SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    integration_type: Ok(value.integration_type),
+                    secrets: Ok(value.secrets),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringIntegrationActivateAttributes {
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationConfigSettings,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringIntegrationActivateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    settings: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringIntegrationActivateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationConfigSettings,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecurityMonitoringIntegrationActivateAttributes>
+        for super::SecurityMonitoringIntegrationActivateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringIntegrationActivateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    name: value.name?,
+                    settings: value.settings?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SecurityMonitoringIntegrationActivateAttributes>
+        for SecurityMonitoringIntegrationActivateAttributes {
+            fn from(
+                value: super::SecurityMonitoringIntegrationActivateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    name: Ok(value.name),
+                    settings: Ok(value.settings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringIntegrationActivateData {
+            attributes: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationActivateAttributes,
+                >,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationActivateResourceType,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SecurityMonitoringIntegrationActivateData {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringIntegrationActivateData {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationActivateAttributes,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationActivateResourceType,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecurityMonitoringIntegrationActivateData>
+        for super::SecurityMonitoringIntegrationActivateData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringIntegrationActivateData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SecurityMonitoringIntegrationActivateData>
+        for SecurityMonitoringIntegrationActivateData {
+            fn from(value: super::SecurityMonitoringIntegrationActivateData) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringIntegrationActivateRequest {
+            data: ::std::result::Result<
+                ::std::option::Option<super::SecurityMonitoringIntegrationActivateData>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SecurityMonitoringIntegrationActivateRequest {
+            fn default() -> Self {
+                Self {
+                    data: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringIntegrationActivateRequest {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationActivateData,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecurityMonitoringIntegrationActivateRequest>
+        for super::SecurityMonitoringIntegrationActivateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringIntegrationActivateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::SecurityMonitoringIntegrationActivateRequest>
+        for SecurityMonitoringIntegrationActivateRequest {
+            fn from(value: super::SecurityMonitoringIntegrationActivateRequest) -> Self {
+                Self { data: Ok(value.data) }
             }
         }
         #[derive(Clone, Debug)]
@@ -491,142 +3231,9 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct SecurityMonitoringIntegrationConfigCreateAttributes {
-            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
-            integration_type: ::std::result::Result<
-                ::entity_context_sync_client::open_enums::SecurityMonitoringIntegrationType,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            secrets: ::std::result::Result<
-                ::entity_context_sync_client::SecretMap,
-                ::std::string::String,
-            >,
-            settings: ::std::result::Result<
-                ::std::option::Option<
-                    super::SecurityMonitoringIntegrationConfigSettings,
-                >,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default
-        for SecurityMonitoringIntegrationConfigCreateAttributes {
-            fn default() -> Self {
-                Self {
-                    domain: Err("no value supplied for domain".to_string()),
-                    integration_type: Err(
-                        "no value supplied for integration_type".to_string(),
-                    ),
-                    name: Err("no value supplied for name".to_string()),
-                    secrets: Err("no value supplied for secrets".to_string()),
-                    settings: Ok(Default::default()),
-                }
-            }
-        }
-        impl SecurityMonitoringIntegrationConfigCreateAttributes {
-            pub fn domain<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.domain = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for domain: {e}")
-                    });
-                self
-            }
-            pub fn integration_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::entity_context_sync_client::open_enums::SecurityMonitoringIntegrationType,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.integration_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for integration_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn secrets<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::entity_context_sync_client::SecretMap>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.secrets = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for secrets: {e}")
-                    });
-                self
-            }
-            pub fn settings<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::SecurityMonitoringIntegrationConfigSettings,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for settings: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SecurityMonitoringIntegrationConfigCreateAttributes>
-        for super::SecurityMonitoringIntegrationConfigCreateAttributes {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SecurityMonitoringIntegrationConfigCreateAttributes,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    domain: value.domain?,
-                    integration_type: value.integration_type?,
-                    name: value.name?,
-                    secrets: value.secrets?,
-                    settings: value.settings?,
-                })
-            }
-        }
-        impl ::std::convert::From<
-            super::SecurityMonitoringIntegrationConfigCreateAttributes,
-        > for SecurityMonitoringIntegrationConfigCreateAttributes {
-            fn from(
-                value: super::SecurityMonitoringIntegrationConfigCreateAttributes,
-            ) -> Self {
-                Self {
-                    domain: Ok(value.domain),
-                    integration_type: Ok(value.integration_type),
-                    name: Ok(value.name),
-                    secrets: Ok(value.secrets),
-                    settings: Ok(value.settings),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct SecurityMonitoringIntegrationConfigCreateData {
             attributes: ::std::result::Result<
-                super::SecurityMonitoringIntegrationConfigCreateAttributes,
+                ::entity_context_sync_client::unions::SecurityMonitoringIntegrationConfigCreateAttributes,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -646,7 +3253,7 @@ pub mod types {
             pub fn attributes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    super::SecurityMonitoringIntegrationConfigCreateAttributes,
+                    ::entity_context_sync_client::unions::SecurityMonitoringIntegrationConfigCreateAttributes,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -873,6 +3480,1084 @@ pub mod types {
                 Self { data: Ok(value.data) }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringIntegrationConfigUpdateData {
+            attributes: ::std::result::Result<
+                ::entity_context_sync_client::unions::SecurityMonitoringIntegrationConfigUpdateAttributes,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::SecurityMonitoringIntegrationConfigResourceType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SecurityMonitoringIntegrationConfigUpdateData {
+            fn default() -> Self {
+                Self {
+                    attributes: Err("no value supplied for attributes".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringIntegrationConfigUpdateData {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::entity_context_sync_client::unions::SecurityMonitoringIntegrationConfigUpdateAttributes,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationConfigResourceType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecurityMonitoringIntegrationConfigUpdateData>
+        for super::SecurityMonitoringIntegrationConfigUpdateData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringIntegrationConfigUpdateData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SecurityMonitoringIntegrationConfigUpdateData>
+        for SecurityMonitoringIntegrationConfigUpdateData {
+            fn from(
+                value: super::SecurityMonitoringIntegrationConfigUpdateData,
+            ) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringIntegrationConfigUpdateRequest {
+            data: ::std::result::Result<
+                super::SecurityMonitoringIntegrationConfigUpdateData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringIntegrationConfigUpdateRequest {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringIntegrationConfigUpdateRequest {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationConfigUpdateData,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecurityMonitoringIntegrationConfigUpdateRequest>
+        for super::SecurityMonitoringIntegrationConfigUpdateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringIntegrationConfigUpdateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringIntegrationConfigUpdateRequest,
+        > for SecurityMonitoringIntegrationConfigUpdateRequest {
+            fn from(
+                value: super::SecurityMonitoringIntegrationConfigUpdateRequest,
+            ) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringIntegrationConfigsResponse {
+            data: ::std::result::Result<
+                ::std::vec::Vec<super::SecurityMonitoringIntegrationConfigData>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SecurityMonitoringIntegrationConfigsResponse {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringIntegrationConfigsResponse {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::SecurityMonitoringIntegrationConfigData>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SecurityMonitoringIntegrationConfigsResponse>
+        for super::SecurityMonitoringIntegrationConfigsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringIntegrationConfigsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<super::SecurityMonitoringIntegrationConfigsResponse>
+        for SecurityMonitoringIntegrationConfigsResponse {
+            fn from(value: super::SecurityMonitoringIntegrationConfigsResponse) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringIntegrationCredentialsValidateData {
+            attributes: ::std::result::Result<
+                ::entity_context_sync_client::unions::SecurityMonitoringIntegrationCredentialsValidateAttributes,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                super::SecurityMonitoringIntegrationConfigResourceType,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringIntegrationCredentialsValidateData {
+            fn default() -> Self {
+                Self {
+                    attributes: Err("no value supplied for attributes".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringIntegrationCredentialsValidateData {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::entity_context_sync_client::unions::SecurityMonitoringIntegrationCredentialsValidateAttributes,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationConfigResourceType,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringIntegrationCredentialsValidateData,
+        > for super::SecurityMonitoringIntegrationCredentialsValidateData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringIntegrationCredentialsValidateData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringIntegrationCredentialsValidateData,
+        > for SecurityMonitoringIntegrationCredentialsValidateData {
+            fn from(
+                value: super::SecurityMonitoringIntegrationCredentialsValidateData,
+            ) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringIntegrationCredentialsValidateRequest {
+            data: ::std::result::Result<
+                super::SecurityMonitoringIntegrationCredentialsValidateData,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringIntegrationCredentialsValidateRequest {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringIntegrationCredentialsValidateRequest {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationCredentialsValidateData,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringIntegrationCredentialsValidateRequest,
+        > for super::SecurityMonitoringIntegrationCredentialsValidateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringIntegrationCredentialsValidateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { data: value.data? })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringIntegrationCredentialsValidateRequest,
+        > for SecurityMonitoringIntegrationCredentialsValidateRequest {
+            fn from(
+                value: super::SecurityMonitoringIntegrationCredentialsValidateRequest,
+            ) -> Self {
+                Self { data: Ok(value.data) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringOktaIntegrationConfigCreateAttributes {
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeOkta,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            secrets: ::std::result::Result<
+                ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigOktaSecrets,
+                ::std::string::String,
+            >,
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationConfigSettings,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringOktaIntegrationConfigCreateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Err("no value supplied for domain".to_string()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    name: Err("no value supplied for name".to_string()),
+                    secrets: Err("no value supplied for secrets".to_string()),
+                    settings: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringOktaIntegrationConfigCreateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SecurityMonitoringIntegrationTypeOkta>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigOktaSecrets,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationConfigSettings,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringOktaIntegrationConfigCreateAttributes,
+        > for super::SecurityMonitoringOktaIntegrationConfigCreateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringOktaIntegrationConfigCreateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    integration_type: value.integration_type?,
+                    name: value.name?,
+                    secrets: value.secrets?,
+                    settings: value.settings?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringOktaIntegrationConfigCreateAttributes,
+        > for SecurityMonitoringOktaIntegrationConfigCreateAttributes {
+            fn from(
+                value: super::SecurityMonitoringOktaIntegrationConfigCreateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    integration_type: Ok(value.integration_type),
+                    name: Ok(value.name),
+                    secrets: Ok(value.secrets),
+                    settings: Ok(value.settings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringOktaIntegrationConfigUpdateAttributes {
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeOkta,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            secrets: ::std::result::Result<
+                ::std::option::Option<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigOktaSecrets,
+                >,
+                ::std::string::String,
+            >,
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationConfigSettings,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringOktaIntegrationConfigUpdateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    name: Ok(Default::default()),
+                    secrets: Ok(Default::default()),
+                    settings: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringOktaIntegrationConfigUpdateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SecurityMonitoringIntegrationTypeOkta>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigOktaSecrets,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationConfigSettings,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringOktaIntegrationConfigUpdateAttributes,
+        > for super::SecurityMonitoringOktaIntegrationConfigUpdateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringOktaIntegrationConfigUpdateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    enabled: value.enabled?,
+                    integration_type: value.integration_type?,
+                    name: value.name?,
+                    secrets: value.secrets?,
+                    settings: value.settings?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringOktaIntegrationConfigUpdateAttributes,
+        > for SecurityMonitoringOktaIntegrationConfigUpdateAttributes {
+            fn from(
+                value: super::SecurityMonitoringOktaIntegrationConfigUpdateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    enabled: Ok(value.enabled),
+                    integration_type: Ok(value.integration_type),
+                    name: Ok(value.name),
+                    secrets: Ok(value.secrets),
+                    settings: Ok(value.settings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringOktaIntegrationCredentialsValidateAttributes {
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeOkta,
+                ::std::string::String,
+            >,
+            secrets: ::std::result::Result<
+                ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigOktaSecrets,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringOktaIntegrationCredentialsValidateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Err("no value supplied for domain".to_string()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    secrets: Err("no value supplied for secrets".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringOktaIntegrationCredentialsValidateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SecurityMonitoringIntegrationTypeOkta>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigOktaSecrets,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringOktaIntegrationCredentialsValidateAttributes,
+        > for super::SecurityMonitoringOktaIntegrationCredentialsValidateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringOktaIntegrationCredentialsValidateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    integration_type: value.integration_type?,
+                    secrets: value.secrets?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringOktaIntegrationCredentialsValidateAttributes,
+        > for SecurityMonitoringOktaIntegrationCredentialsValidateAttributes {
+            fn from(
+                value: super::SecurityMonitoringOktaIntegrationCredentialsValidateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    integration_type: Ok(value.integration_type),
+                    secrets: Ok(value.secrets),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes {
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeSentinelOne,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            secrets: ::std::result::Result<
+                ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigSentinelOneSecrets,
+                ::std::string::String,
+            >,
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationConfigSettings,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Err("no value supplied for domain".to_string()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    name: Err("no value supplied for name".to_string()),
+                    secrets: Err("no value supplied for secrets".to_string()),
+                    settings: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeSentinelOne,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigSentinelOneSecrets,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationConfigSettings,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes,
+        > for super::SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    integration_type: value.integration_type?,
+                    name: value.name?,
+                    secrets: value.secrets?,
+                    settings: value.settings?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes,
+        > for SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes {
+            fn from(
+                value: super::SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    integration_type: Ok(value.integration_type),
+                    name: Ok(value.name),
+                    secrets: Ok(value.secrets),
+                    settings: Ok(value.settings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes {
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeSentinelOne,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            secrets: ::std::result::Result<
+                ::std::option::Option<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigSentinelOneSecrets,
+                >,
+                ::std::string::String,
+            >,
+            settings: ::std::result::Result<
+                ::std::option::Option<
+                    super::SecurityMonitoringIntegrationConfigSettings,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    name: Ok(Default::default()),
+                    secrets: Ok(Default::default()),
+                    settings: Ok(Default::default()),
+                }
+            }
+        }
+        impl SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeSentinelOne,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigSentinelOneSecrets,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+            pub fn settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        super::SecurityMonitoringIntegrationConfigSettings,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes,
+        > for super::SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    enabled: value.enabled?,
+                    integration_type: value.integration_type?,
+                    name: value.name?,
+                    secrets: value.secrets?,
+                    settings: value.settings?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes,
+        > for SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes {
+            fn from(
+                value: super::SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    enabled: Ok(value.enabled),
+                    integration_type: Ok(value.integration_type),
+                    name: Ok(value.name),
+                    secrets: Ok(value.secrets),
+                    settings: Ok(value.settings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes {
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            integration_type: ::std::result::Result<
+                super::SecurityMonitoringIntegrationTypeSentinelOne,
+                ::std::string::String,
+            >,
+            secrets: ::std::result::Result<
+                ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigSentinelOneSecrets,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default
+        for SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes {
+            fn default() -> Self {
+                Self {
+                    domain: Err("no value supplied for domain".to_string()),
+                    integration_type: Err(
+                        "no value supplied for integration_type".to_string(),
+                    ),
+                    secrets: Err("no value supplied for secrets".to_string()),
+                }
+            }
+        }
+        impl SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn integration_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::SecurityMonitoringIntegrationTypeSentinelOne,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.integration_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for integration_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn secrets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::entity_context_sync_client::secrets::SecurityMonitoringIntegrationConfigSentinelOneSecrets,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.secrets = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for secrets: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<
+            SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes,
+        >
+        for super::SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    integration_type: value.integration_type?,
+                    secrets: value.secrets?,
+                })
+            }
+        }
+        impl ::std::convert::From<
+            super::SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes,
+        > for SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes {
+            fn from(
+                value: super::SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes,
+            ) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    integration_type: Ok(value.integration_type),
+                    secrets: Ok(value.secrets),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -910,7 +4595,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for Datadog Cloud SIEM entity context sync configurations
 
-Configure Cloud SIEM to ingest entities from external identity sources (Google Workspace, Okta, Entra ID).
+Configure Cloud SIEM to ingest entities from external identity sources (Google Workspace, Okta, Entra ID, CrowdStrike, SentinelOne).
 
 Version: 2.0*/
 pub struct Client {
@@ -974,9 +4659,28 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List entity context sync configurations
+
+List every entity context sync configuration of the organization, optionally only those of one source type. There is no pagination. Secrets are never returned.
+
+Sends a `GET` request to `/api/v2/security_monitoring/configuration/integration_config`
+
+Arguments:
+- `filter_integration_type`: Only return configurations of this source type.
+```ignore
+let response = client.list_security_monitoring_integration_configs()
+    .filter_integration_type(filter_integration_type)
+    .send()
+    .await;
+```*/
+    pub fn list_security_monitoring_integration_configs(
+        &self,
+    ) -> builder::ListSecurityMonitoringIntegrationConfigs<'_> {
+        builder::ListSecurityMonitoringIntegrationConfigs::new(self)
+    }
     /**Create an entity context sync configuration
 
-Create a new entity context sync configuration so Cloud SIEM can ingest entities from an external source. The credentials provided in `secrets` are validated against the source before the configuration is stored and never returned in subsequent responses. This endpoint requires the `manage_integrations` permission.
+Create a new entity context sync configuration so Cloud SIEM can ingest entities from an external source. The attributes depend on the source type (`integration_type`). The credentials provided in `secrets` are validated against the source before the configuration is stored and are never returned in subsequent responses. This endpoint requires the `manage_integrations` permission.
 
 Sends a `POST` request to `/api/v2/security_monitoring/configuration/integration_config`
 
@@ -993,6 +4697,155 @@ let response = client.create_security_monitoring_integration_config()
     ) -> builder::CreateSecurityMonitoringIntegrationConfig<'_> {
         builder::CreateSecurityMonitoringIntegrationConfig::new(self)
     }
+    /**Get Entra ID Azure app registrations
+
+Get the Azure app registrations that Cloud SIEM uses to read entities from Microsoft Entra ID, and whether the prerequisites are met.
+
+Sends a `GET` request to `/api/v2/security_monitoring/configuration/integration_config/entra_id/azure_app_registrations`
+
+```ignore
+let response = client.get_entra_id_azure_app_registrations()
+    .send()
+    .await;
+```*/
+    pub fn get_entra_id_azure_app_registrations(
+        &self,
+    ) -> builder::GetEntraIdAzureAppRegistrations<'_> {
+        builder::GetEntraIdAzureAppRegistrations::new(self)
+    }
+    /**Validate entity context sync credentials
+
+Check credentials against the external source without storing anything. A 200 means the credentials are valid; a 400 means they are not (or the request is malformed).
+
+Sends a `POST` request to `/api/v2/security_monitoring/configuration/integration_config/validate`
+
+Arguments:
+- `body`: The source and the credentials to validate.
+```ignore
+let response = client.validate_security_monitoring_integration_credentials()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn validate_security_monitoring_integration_credentials(
+        &self,
+    ) -> builder::ValidateSecurityMonitoringIntegrationCredentials<'_> {
+        builder::ValidateSecurityMonitoringIntegrationCredentials::new(self)
+    }
+    /**Get an entity context sync configuration
+
+Get one entity context sync configuration. Secrets are never returned.
+
+Sends a `GET` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}`
+
+Arguments:
+- `integration_config_id`: The ID of the entity context sync configuration.
+```ignore
+let response = client.get_security_monitoring_integration_config()
+    .integration_config_id(integration_config_id)
+    .send()
+    .await;
+```*/
+    pub fn get_security_monitoring_integration_config(
+        &self,
+    ) -> builder::GetSecurityMonitoringIntegrationConfig<'_> {
+        builder::GetSecurityMonitoringIntegrationConfig::new(self)
+    }
+    /**Delete an entity context sync configuration
+
+Delete an entity context sync configuration. Its stored credentials are removed from Datadog's secrets store too.
+
+Sends a `DELETE` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}`
+
+Arguments:
+- `integration_config_id`: The ID of the entity context sync configuration.
+```ignore
+let response = client.delete_security_monitoring_integration_config()
+    .integration_config_id(integration_config_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_security_monitoring_integration_config(
+        &self,
+    ) -> builder::DeleteSecurityMonitoringIntegrationConfig<'_> {
+        builder::DeleteSecurityMonitoringIntegrationConfig::new(self)
+    }
+    /**Update an entity context sync configuration
+
+Update an entity context sync configuration. This is a partial update: only the attributes sent change. New `secrets` replace the stored ones.
+
+Sends a `PATCH` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}`
+
+Arguments:
+- `integration_config_id`: The ID of the entity context sync configuration.
+- `body`: The attributes to change.
+```ignore
+let response = client.update_security_monitoring_integration_config()
+    .integration_config_id(integration_config_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_security_monitoring_integration_config(
+        &self,
+    ) -> builder::UpdateSecurityMonitoringIntegrationConfig<'_> {
+        builder::UpdateSecurityMonitoringIntegrationConfig::new(self)
+    }
+    /**Validate a stored entity context sync configuration
+
+Check that the credentials stored with a configuration are still accepted by the external source. A 200 means they are; a 400 means they are not.
+
+Sends a `POST` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}/validate`
+
+Arguments:
+- `integration_config_id`: The ID of the entity context sync configuration.
+```ignore
+let response = client.validate_security_monitoring_integration_config()
+    .integration_config_id(integration_config_id)
+    .send()
+    .await;
+```*/
+    pub fn validate_security_monitoring_integration_config(
+        &self,
+    ) -> builder::ValidateSecurityMonitoringIntegrationConfig<'_> {
+        builder::ValidateSecurityMonitoringIntegrationConfig::new(self)
+    }
+    /**Activate an integration
+
+Activate the integration of a source type that needs no manually supplied credentials (Entra ID). Idempotent: if an integration of that type exists it is returned (re-enabled if it was disabled) rather than duplicated.
+
+Sends a `POST` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_type}/activate`
+
+Arguments:
+- `integration_type`: The source type, in lower case (for example `entra_id`).
+- `body`: Optional attributes of the activated integration.
+```ignore
+let response = client.activate_integration()
+    .integration_type(integration_type)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn activate_integration(&self) -> builder::ActivateIntegration<'_> {
+        builder::ActivateIntegration::new(self)
+    }
+    /**Deactivate an integration
+
+Disable every active integration of a source type.
+
+Sends a `POST` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_type}/deactivate`
+
+Arguments:
+- `integration_type`: The source type, in lower case (for example `entra_id`).
+```ignore
+let response = client.deactivate_integration()
+    .integration_type(integration_type)
+    .send()
+    .await;
+```*/
+    pub fn deactivate_integration(&self) -> builder::DeactivateIntegration<'_> {
+        builder::DeactivateIntegration::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -1003,6 +4856,106 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_security_monitoring_integration_configs`]
+
+[`Client::list_security_monitoring_integration_configs`]: super::Client::list_security_monitoring_integration_configs*/
+    #[derive(Debug, Clone)]
+    pub struct ListSecurityMonitoringIntegrationConfigs<'a> {
+        client: &'a super::Client,
+        filter_integration_type: Result<
+            Option<
+                ::entity_context_sync_client::open_enums::SecurityMonitoringIntegrationType,
+            >,
+            String,
+        >,
+    }
+    impl<'a> ListSecurityMonitoringIntegrationConfigs<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                filter_integration_type: Ok(None),
+            }
+        }
+        pub fn filter_integration_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                ::entity_context_sync_client::open_enums::SecurityMonitoringIntegrationType,
+            >,
+        {
+            self.filter_integration_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: entity_context_sync_client :: open_enums :: SecurityMonitoringIntegrationType` for filter_integration_type failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v2/security_monitoring/configuration/integration_config`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SecurityMonitoringIntegrationConfigsResponse>,
+            Error<types::ApiErrorResponse>,
+        > {
+            let Self { client, filter_integration_type } = self;
+            let filter_integration_type = filter_integration_type
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/security_monitoring/configuration/integration_config", client
+                .baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "filter[integration_type]",
+                        &filter_integration_type,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_security_monitoring_integration_configs",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::create_security_monitoring_integration_config`]
 
 [`Client::create_security_monitoring_integration_config`]: super::Client::create_security_monitoring_integration_config*/
@@ -1104,6 +5057,854 @@ pub mod builder {
                     )
                 }
                 403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_entra_id_azure_app_registrations`]
+
+[`Client::get_entra_id_azure_app_registrations`]: super::Client::get_entra_id_azure_app_registrations*/
+    #[derive(Debug, Clone)]
+    pub struct GetEntraIdAzureAppRegistrations<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> GetEntraIdAzureAppRegistrations<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/api/v2/security_monitoring/configuration/integration_config/entra_id/azure_app_registrations`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SecurityMonitoringEntraIdAzureAppRegistrationsResponse>,
+            Error<types::ApiErrorResponse>,
+        > {
+            let Self { client } = self;
+            let url = format!(
+                "{}/api/v2/security_monitoring/configuration/integration_config/entra_id/azure_app_registrations",
+                client.baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_entra_id_azure_app_registrations",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::validate_security_monitoring_integration_credentials`]
+
+[`Client::validate_security_monitoring_integration_credentials`]: super::Client::validate_security_monitoring_integration_credentials*/
+    #[derive(Debug, Clone)]
+    pub struct ValidateSecurityMonitoringIntegrationCredentials<'a> {
+        client: &'a super::Client,
+        body: Result<
+            types::builder::SecurityMonitoringIntegrationCredentialsValidateRequest,
+            String,
+        >,
+    }
+    impl<'a> ValidateSecurityMonitoringIntegrationCredentials<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                types::SecurityMonitoringIntegrationCredentialsValidateRequest,
+            >,
+            <V as std::convert::TryInto<
+                types::SecurityMonitoringIntegrationCredentialsValidateRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SecurityMonitoringIntegrationCredentialsValidateRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SecurityMonitoringIntegrationCredentialsValidateRequest,
+            ) -> types::builder::SecurityMonitoringIntegrationCredentialsValidateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/v2/security_monitoring/configuration/integration_config/validate`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ApiErrorResponse>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SecurityMonitoringIntegrationCredentialsValidateRequest::try_from(
+                            v,
+                        )
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/security_monitoring/configuration/integration_config/validate",
+                client.baseurl,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "validate_security_monitoring_integration_credentials",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_security_monitoring_integration_config`]
+
+[`Client::get_security_monitoring_integration_config`]: super::Client::get_security_monitoring_integration_config*/
+    #[derive(Debug, Clone)]
+    pub struct GetSecurityMonitoringIntegrationConfig<'a> {
+        client: &'a super::Client,
+        integration_config_id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetSecurityMonitoringIntegrationConfig<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                integration_config_id: Err(
+                    "integration_config_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn integration_config_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.integration_config_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for integration_config_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SecurityMonitoringIntegrationConfigResponse>,
+            Error<types::ApiErrorResponse>,
+        > {
+            let Self { client, integration_config_id } = self;
+            let integration_config_id = integration_config_id
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/security_monitoring/configuration/integration_config/{}",
+                client.baseurl, encode_path(& integration_config_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_security_monitoring_integration_config",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_security_monitoring_integration_config`]
+
+[`Client::delete_security_monitoring_integration_config`]: super::Client::delete_security_monitoring_integration_config*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteSecurityMonitoringIntegrationConfig<'a> {
+        client: &'a super::Client,
+        integration_config_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteSecurityMonitoringIntegrationConfig<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                integration_config_id: Err(
+                    "integration_config_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn integration_config_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.integration_config_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for integration_config_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ApiErrorResponse>> {
+            let Self { client, integration_config_id } = self;
+            let integration_config_id = integration_config_id
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/security_monitoring/configuration/integration_config/{}",
+                client.baseurl, encode_path(& integration_config_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_security_monitoring_integration_config",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_security_monitoring_integration_config`]
+
+[`Client::update_security_monitoring_integration_config`]: super::Client::update_security_monitoring_integration_config*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateSecurityMonitoringIntegrationConfig<'a> {
+        client: &'a super::Client,
+        integration_config_id: Result<::std::string::String, String>,
+        body: Result<
+            types::builder::SecurityMonitoringIntegrationConfigUpdateRequest,
+            String,
+        >,
+    }
+    impl<'a> UpdateSecurityMonitoringIntegrationConfig<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                integration_config_id: Err(
+                    "integration_config_id was not initialized".to_string(),
+                ),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn integration_config_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.integration_config_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for integration_config_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                types::SecurityMonitoringIntegrationConfigUpdateRequest,
+            >,
+            <V as std::convert::TryInto<
+                types::SecurityMonitoringIntegrationConfigUpdateRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SecurityMonitoringIntegrationConfigUpdateRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SecurityMonitoringIntegrationConfigUpdateRequest,
+            ) -> types::builder::SecurityMonitoringIntegrationConfigUpdateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SecurityMonitoringIntegrationConfigResponse>,
+            Error<types::ApiErrorResponse>,
+        > {
+            let Self { client, integration_config_id, body } = self;
+            let integration_config_id = integration_config_id
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SecurityMonitoringIntegrationConfigUpdateRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/security_monitoring/configuration/integration_config/{}",
+                client.baseurl, encode_path(& integration_config_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_security_monitoring_integration_config",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::validate_security_monitoring_integration_config`]
+
+[`Client::validate_security_monitoring_integration_config`]: super::Client::validate_security_monitoring_integration_config*/
+    #[derive(Debug, Clone)]
+    pub struct ValidateSecurityMonitoringIntegrationConfig<'a> {
+        client: &'a super::Client,
+        integration_config_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ValidateSecurityMonitoringIntegrationConfig<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                integration_config_id: Err(
+                    "integration_config_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn integration_config_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.integration_config_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for integration_config_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}/validate`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<types::ApiErrorResponse>> {
+            let Self { client, integration_config_id } = self;
+            let integration_config_id = integration_config_id
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/security_monitoring/configuration/integration_config/{}/validate",
+                client.baseurl, encode_path(& integration_config_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "validate_security_monitoring_integration_config",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::empty(response)),
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::activate_integration`]
+
+[`Client::activate_integration`]: super::Client::activate_integration*/
+    #[derive(Debug, Clone)]
+    pub struct ActivateIntegration<'a> {
+        client: &'a super::Client,
+        integration_type: Result<::std::string::String, String>,
+        body: Result<
+            types::builder::SecurityMonitoringIntegrationActivateRequest,
+            String,
+        >,
+    }
+    impl<'a> ActivateIntegration<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                integration_type: Err(
+                    "integration_type was not initialized".to_string(),
+                ),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn integration_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.integration_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for integration_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<
+                types::SecurityMonitoringIntegrationActivateRequest,
+            >,
+            <V as std::convert::TryInto<
+                types::SecurityMonitoringIntegrationActivateRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `SecurityMonitoringIntegrationActivateRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::SecurityMonitoringIntegrationActivateRequest,
+            ) -> types::builder::SecurityMonitoringIntegrationActivateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_type}/activate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SecurityMonitoringIntegrationConfigResponse>,
+            Error<types::ApiErrorResponse>,
+        > {
+            let Self { client, integration_type, body } = self;
+            let integration_type = integration_type.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::SecurityMonitoringIntegrationActivateRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/security_monitoring/configuration/integration_config/{}/activate",
+                client.baseurl, encode_path(& integration_type.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "activate_integration",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::deactivate_integration`]
+
+[`Client::deactivate_integration`]: super::Client::deactivate_integration*/
+    #[derive(Debug, Clone)]
+    pub struct DeactivateIntegration<'a> {
+        client: &'a super::Client,
+        integration_type: Result<::std::string::String, String>,
+    }
+    impl<'a> DeactivateIntegration<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                integration_type: Err("integration_type was not initialized".to_string()),
+            }
+        }
+        pub fn integration_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.integration_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for integration_type failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `POST` request to `/api/v2/security_monitoring/configuration/integration_config/{integration_type}/deactivate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SecurityMonitoringIntegrationConfigResponse>,
+            Error<types::ApiErrorResponse>,
+        > {
+            let Self { client, integration_type } = self;
+            let integration_type = integration_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v2/security_monitoring/configuration/integration_config/{}/deactivate",
+                client.baseurl, encode_path(& integration_type.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "deactivate_integration",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -1229,6 +6030,10 @@ pub mod open_enums {
         Okta,
         ///`ENTRA_ID`
         EntraId,
+        ///`CROWDSTRIKE`
+        Crowdstrike,
+        ///`SENTINELONE`
+        Sentinelone,
         /// A value this version of the SDK does not know, kept verbatim.
         Unknown(String),
     }
@@ -1238,6 +6043,8 @@ pub mod open_enums {
             Self::GoogleWorkspace,
             Self::Okta,
             Self::EntraId,
+            Self::Crowdstrike,
+            Self::Sentinelone,
         ];
         /// The wire value.
         pub fn as_str(&self) -> &str {
@@ -1245,6 +6052,8 @@ pub mod open_enums {
                 Self::GoogleWorkspace => "GOOGLE_WORKSPACE",
                 Self::Okta => "OKTA",
                 Self::EntraId => "ENTRA_ID",
+                Self::Crowdstrike => "CROWDSTRIKE",
+                Self::Sentinelone => "SENTINELONE",
                 Self::Unknown(value) => value.as_str(),
             }
         }
@@ -1259,6 +6068,8 @@ pub mod open_enums {
                 "GOOGLE_WORKSPACE" => Self::GoogleWorkspace,
                 "OKTA" => Self::Okta,
                 "ENTRA_ID" => Self::EntraId,
+                "CROWDSTRIKE" => Self::Crowdstrike,
+                "SENTINELONE" => Self::Sentinelone,
                 other => Self::Unknown(other.to_string()),
             }
         }
@@ -1300,9 +6111,745 @@ pub mod open_enums {
         fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
             ::schemars::json_schema!(
                 { "type" : "string", "description" :
-                "The type of external source that provides entities to Cloud SIEM. Known values: GOOGLE_WORKSPACE, OKTA, ENTRA_ID.",
-                "examples" : ["GOOGLE_WORKSPACE", "OKTA", "ENTRA_ID"], }
+                "The type of external source that provides entities to Cloud SIEM. Known values: GOOGLE_WORKSPACE, OKTA, ENTRA_ID, CROWDSTRIKE, SENTINELONE.",
+                "examples" : ["GOOGLE_WORKSPACE", "OKTA", "ENTRA_ID", "CROWDSTRIKE",
+                "SENTINELONE"], }
             )
+        }
+    }
+}
+/// Discriminated unions (`oneOf` + `discriminator`): one variant per
+/// mapped value, and `Unknown` for a value newer than this SDK.
+pub mod unions {
+    ///The attributes of the entity context sync configuration to create, one schema per source type.
+    ///
+    ///Tagged by `integration_type`.
+    #[derive(Clone, Debug)]
+    pub enum SecurityMonitoringIntegrationConfigCreateAttributes {
+        ///`CROWDSTRIKE`: [`SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes`](::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes).
+        Crowdstrike(
+            ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes,
+        ),
+        ///`ENTRA_ID`: [`SecurityMonitoringEntraIdIntegrationConfigCreateAttributes`](::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationConfigCreateAttributes).
+        EntraId(
+            ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationConfigCreateAttributes,
+        ),
+        ///`GOOGLE_WORKSPACE`: [`SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes`](::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes).
+        GoogleWorkspace(
+            ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes,
+        ),
+        ///`OKTA`: [`SecurityMonitoringOktaIntegrationConfigCreateAttributes`](::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationConfigCreateAttributes).
+        Okta(
+            ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationConfigCreateAttributes,
+        ),
+        ///`SENTINELONE`: [`SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes`](::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes).
+        Sentinelone(
+            ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes,
+        ),
+        ///A `integration_type` this version of the SDK does not know, as raw attributes (also the escape hatch to send one).
+        Unknown(::entity_context_sync_client::RawAttributes),
+    }
+    impl SecurityMonitoringIntegrationConfigCreateAttributes {
+        /// The discriminator property.
+        pub const DISCRIMINATOR: &'static str = "integration_type";
+        /// The discriminator's value.
+        pub fn discriminator_value(&self) -> &str {
+            match self {
+                Self::Crowdstrike(_) => "CROWDSTRIKE",
+                Self::EntraId(_) => "ENTRA_ID",
+                Self::GoogleWorkspace(_) => "GOOGLE_WORKSPACE",
+                Self::Okta(_) => "OKTA",
+                Self::Sentinelone(_) => "SENTINELONE",
+                Self::Unknown(raw) => raw.str_field(Self::DISCRIMINATOR),
+            }
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes,
+    > for SecurityMonitoringIntegrationConfigCreateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes,
+        ) -> Self {
+            Self::Crowdstrike(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationConfigCreateAttributes,
+    > for SecurityMonitoringIntegrationConfigCreateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationConfigCreateAttributes,
+        ) -> Self {
+            Self::EntraId(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes,
+    > for SecurityMonitoringIntegrationConfigCreateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes,
+        ) -> Self {
+            Self::GoogleWorkspace(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationConfigCreateAttributes,
+    > for SecurityMonitoringIntegrationConfigCreateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationConfigCreateAttributes,
+        ) -> Self {
+            Self::Okta(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes,
+    > for SecurityMonitoringIntegrationConfigCreateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes,
+        ) -> Self {
+            Self::Sentinelone(value)
+        }
+    }
+    impl ::std::convert::From<::entity_context_sync_client::RawAttributes>
+    for SecurityMonitoringIntegrationConfigCreateAttributes {
+        fn from(value: ::entity_context_sync_client::RawAttributes) -> Self {
+            Self::Unknown(value)
+        }
+    }
+    impl ::serde::Serialize for SecurityMonitoringIntegrationConfigCreateAttributes {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::Crowdstrike(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Self::EntraId(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::GoogleWorkspace(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Self::Okta(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::Sentinelone(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Self::Unknown(raw) => ::serde::Serialize::serialize(raw, serializer),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityMonitoringIntegrationConfigCreateAttributes {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            use ::serde::de::Error as _;
+            let map = <::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            let tag = match map.get("integration_type") {
+                Some(::serde_json::Value::String(tag)) => tag.clone(),
+                Some(_) => {
+                    return Err(
+                        D::Error::custom(
+                            concat!("`", "integration_type", "` must be a string"),
+                        ),
+                    );
+                }
+                None => return Err(D::Error::missing_field("integration_type")),
+            };
+            match tag.as_str() {
+                "CROWDSTRIKE" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::Crowdstrike)
+                        .map_err(D::Error::custom)
+                }
+                "ENTRA_ID" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::EntraId)
+                        .map_err(D::Error::custom)
+                }
+                "GOOGLE_WORKSPACE" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::GoogleWorkspace)
+                        .map_err(D::Error::custom)
+                }
+                "OKTA" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::Okta)
+                        .map_err(D::Error::custom)
+                }
+                "SENTINELONE" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::Sentinelone)
+                        .map_err(D::Error::custom)
+                }
+                _ => {
+                    Ok(
+                        Self::Unknown(
+                            ::entity_context_sync_client::RawAttributes::new(map, None),
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    impl ::schemars::JsonSchema for SecurityMonitoringIntegrationConfigCreateAttributes {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "SecurityMonitoringIntegrationConfigCreateAttributes".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            let one_of = ::std::vec![
+                generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationConfigCreateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationConfigCreateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes
+                > ()
+            ];
+            ::schemars::json_schema!(
+                { "description" :
+                "The attributes of the entity context sync configuration to create, one schema per source type.",
+                "oneOf" : one_of, "discriminator" : { "propertyName" : "integration_type"
+                }, }
+            )
+        }
+    }
+    ///The attributes to change, one schema per source type. Only the attributes sent change.
+    ///
+    ///Tagged by `integration_type`.
+    #[derive(Clone, Debug)]
+    pub enum SecurityMonitoringIntegrationConfigUpdateAttributes {
+        ///`CROWDSTRIKE`: [`SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes`](::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes).
+        Crowdstrike(
+            ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes,
+        ),
+        ///`ENTRA_ID`: [`SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes`](::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes).
+        EntraId(
+            ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes,
+        ),
+        ///`GOOGLE_WORKSPACE`: [`SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes`](::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes).
+        GoogleWorkspace(
+            ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes,
+        ),
+        ///`OKTA`: [`SecurityMonitoringOktaIntegrationConfigUpdateAttributes`](::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationConfigUpdateAttributes).
+        Okta(
+            ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationConfigUpdateAttributes,
+        ),
+        ///`SENTINELONE`: [`SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes`](::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes).
+        Sentinelone(
+            ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes,
+        ),
+        ///A `integration_type` this version of the SDK does not know, as raw attributes (also the escape hatch to send one).
+        Unknown(::entity_context_sync_client::RawAttributes),
+    }
+    impl SecurityMonitoringIntegrationConfigUpdateAttributes {
+        /// The discriminator property.
+        pub const DISCRIMINATOR: &'static str = "integration_type";
+        /// The discriminator's value.
+        pub fn discriminator_value(&self) -> &str {
+            match self {
+                Self::Crowdstrike(_) => "CROWDSTRIKE",
+                Self::EntraId(_) => "ENTRA_ID",
+                Self::GoogleWorkspace(_) => "GOOGLE_WORKSPACE",
+                Self::Okta(_) => "OKTA",
+                Self::Sentinelone(_) => "SENTINELONE",
+                Self::Unknown(raw) => raw.str_field(Self::DISCRIMINATOR),
+            }
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes,
+    > for SecurityMonitoringIntegrationConfigUpdateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes,
+        ) -> Self {
+            Self::Crowdstrike(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes,
+    > for SecurityMonitoringIntegrationConfigUpdateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes,
+        ) -> Self {
+            Self::EntraId(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes,
+    > for SecurityMonitoringIntegrationConfigUpdateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes,
+        ) -> Self {
+            Self::GoogleWorkspace(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationConfigUpdateAttributes,
+    > for SecurityMonitoringIntegrationConfigUpdateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationConfigUpdateAttributes,
+        ) -> Self {
+            Self::Okta(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes,
+    > for SecurityMonitoringIntegrationConfigUpdateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes,
+        ) -> Self {
+            Self::Sentinelone(value)
+        }
+    }
+    impl ::std::convert::From<::entity_context_sync_client::RawAttributes>
+    for SecurityMonitoringIntegrationConfigUpdateAttributes {
+        fn from(value: ::entity_context_sync_client::RawAttributes) -> Self {
+            Self::Unknown(value)
+        }
+    }
+    impl ::serde::Serialize for SecurityMonitoringIntegrationConfigUpdateAttributes {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::Crowdstrike(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Self::EntraId(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::GoogleWorkspace(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Self::Okta(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::Sentinelone(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Self::Unknown(raw) => ::serde::Serialize::serialize(raw, serializer),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityMonitoringIntegrationConfigUpdateAttributes {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            use ::serde::de::Error as _;
+            let map = <::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            let tag = match map.get("integration_type") {
+                Some(::serde_json::Value::String(tag)) => tag.clone(),
+                Some(_) => {
+                    return Err(
+                        D::Error::custom(
+                            concat!("`", "integration_type", "` must be a string"),
+                        ),
+                    );
+                }
+                None => return Err(D::Error::missing_field("integration_type")),
+            };
+            match tag.as_str() {
+                "CROWDSTRIKE" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::Crowdstrike)
+                        .map_err(D::Error::custom)
+                }
+                "ENTRA_ID" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::EntraId)
+                        .map_err(D::Error::custom)
+                }
+                "GOOGLE_WORKSPACE" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::GoogleWorkspace)
+                        .map_err(D::Error::custom)
+                }
+                "OKTA" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::Okta)
+                        .map_err(D::Error::custom)
+                }
+                "SENTINELONE" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::Sentinelone)
+                        .map_err(D::Error::custom)
+                }
+                _ => {
+                    Ok(
+                        Self::Unknown(
+                            ::entity_context_sync_client::RawAttributes::new(map, None),
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    impl ::schemars::JsonSchema for SecurityMonitoringIntegrationConfigUpdateAttributes {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "SecurityMonitoringIntegrationConfigUpdateAttributes".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            let one_of = ::std::vec![
+                generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationConfigUpdateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes
+                > ()
+            ];
+            ::schemars::json_schema!(
+                { "description" :
+                "The attributes to change, one schema per source type. Only the attributes sent change.",
+                "oneOf" : one_of, "discriminator" : { "propertyName" : "integration_type"
+                }, }
+            )
+        }
+    }
+    ///The source and the credentials to validate, one schema per source type.
+    ///
+    ///Tagged by `integration_type`.
+    #[derive(Clone, Debug)]
+    pub enum SecurityMonitoringIntegrationCredentialsValidateAttributes {
+        ///`CROWDSTRIKE`: [`SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes`](::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes).
+        Crowdstrike(
+            ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes,
+        ),
+        ///`ENTRA_ID`: [`SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes`](::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes).
+        EntraId(
+            ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes,
+        ),
+        ///`GOOGLE_WORKSPACE`: [`SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes`](::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes).
+        GoogleWorkspace(
+            ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes,
+        ),
+        ///`OKTA`: [`SecurityMonitoringOktaIntegrationCredentialsValidateAttributes`](::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationCredentialsValidateAttributes).
+        Okta(
+            ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationCredentialsValidateAttributes,
+        ),
+        ///`SENTINELONE`: [`SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes`](::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes).
+        Sentinelone(
+            ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes,
+        ),
+        ///A `integration_type` this version of the SDK does not know, as raw attributes (also the escape hatch to send one).
+        Unknown(::entity_context_sync_client::RawAttributes),
+    }
+    impl SecurityMonitoringIntegrationCredentialsValidateAttributes {
+        /// The discriminator property.
+        pub const DISCRIMINATOR: &'static str = "integration_type";
+        /// The discriminator's value.
+        pub fn discriminator_value(&self) -> &str {
+            match self {
+                Self::Crowdstrike(_) => "CROWDSTRIKE",
+                Self::EntraId(_) => "ENTRA_ID",
+                Self::GoogleWorkspace(_) => "GOOGLE_WORKSPACE",
+                Self::Okta(_) => "OKTA",
+                Self::Sentinelone(_) => "SENTINELONE",
+                Self::Unknown(raw) => raw.str_field(Self::DISCRIMINATOR),
+            }
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes,
+    > for SecurityMonitoringIntegrationCredentialsValidateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes,
+        ) -> Self {
+            Self::Crowdstrike(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes,
+    > for SecurityMonitoringIntegrationCredentialsValidateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes,
+        ) -> Self {
+            Self::EntraId(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes,
+    > for SecurityMonitoringIntegrationCredentialsValidateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes,
+        ) -> Self {
+            Self::GoogleWorkspace(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationCredentialsValidateAttributes,
+    > for SecurityMonitoringIntegrationCredentialsValidateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationCredentialsValidateAttributes,
+        ) -> Self {
+            Self::Okta(value)
+        }
+    }
+    impl ::std::convert::From<
+        ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes,
+    > for SecurityMonitoringIntegrationCredentialsValidateAttributes {
+        fn from(
+            value: ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes,
+        ) -> Self {
+            Self::Sentinelone(value)
+        }
+    }
+    impl ::std::convert::From<::entity_context_sync_client::RawAttributes>
+    for SecurityMonitoringIntegrationCredentialsValidateAttributes {
+        fn from(value: ::entity_context_sync_client::RawAttributes) -> Self {
+            Self::Unknown(value)
+        }
+    }
+    impl ::serde::Serialize
+    for SecurityMonitoringIntegrationCredentialsValidateAttributes {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            match self {
+                Self::Crowdstrike(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Self::EntraId(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::GoogleWorkspace(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Self::Okta(value) => ::serde::Serialize::serialize(value, serializer),
+                Self::Sentinelone(value) => {
+                    ::serde::Serialize::serialize(value, serializer)
+                }
+                Self::Unknown(raw) => ::serde::Serialize::serialize(raw, serializer),
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for SecurityMonitoringIntegrationCredentialsValidateAttributes {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            use ::serde::de::Error as _;
+            let map = <::serde_json::Map<
+                ::std::string::String,
+                ::serde_json::Value,
+            > as ::serde::Deserialize>::deserialize(deserializer)?;
+            let tag = match map.get("integration_type") {
+                Some(::serde_json::Value::String(tag)) => tag.clone(),
+                Some(_) => {
+                    return Err(
+                        D::Error::custom(
+                            concat!("`", "integration_type", "` must be a string"),
+                        ),
+                    );
+                }
+                None => return Err(D::Error::missing_field("integration_type")),
+            };
+            match tag.as_str() {
+                "CROWDSTRIKE" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::Crowdstrike)
+                        .map_err(D::Error::custom)
+                }
+                "ENTRA_ID" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::EntraId)
+                        .map_err(D::Error::custom)
+                }
+                "GOOGLE_WORKSPACE" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::GoogleWorkspace)
+                        .map_err(D::Error::custom)
+                }
+                "OKTA" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::Okta)
+                        .map_err(D::Error::custom)
+                }
+                "SENTINELONE" => {
+                    ::serde_json::from_value(::serde_json::Value::Object(map))
+                        .map(Self::Sentinelone)
+                        .map_err(D::Error::custom)
+                }
+                _ => {
+                    Ok(
+                        Self::Unknown(
+                            ::entity_context_sync_client::RawAttributes::new(map, None),
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    impl ::schemars::JsonSchema
+    for SecurityMonitoringIntegrationCredentialsValidateAttributes {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "SecurityMonitoringIntegrationCredentialsValidateAttributes".into()
+        }
+        fn json_schema(
+            generator: &mut ::schemars::SchemaGenerator,
+        ) -> ::schemars::Schema {
+            let one_of = ::std::vec![
+                generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringOktaIntegrationCredentialsValidateAttributes
+                > (), generator.subschema_for:: <
+                ::entity_context_sync_client::types::SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes
+                > ()
+            ];
+            ::schemars::json_schema!(
+                { "description" :
+                "The source and the credentials to validate, one schema per source type.",
+                "oneOf" : one_of, "discriminator" : { "propertyName" : "integration_type"
+                }, }
+            )
+        }
+    }
+}
+/// Write-only credentials, one struct per write-only schema. Every
+/// value is redacted in `Debug`, zeroized on drop, and exposed only
+/// when the request body is serialized.
+pub mod secrets {
+    ///The credentials of a CrowdStrike sync (an API client).
+    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize, schemars::JsonSchema)]
+    pub struct SecurityMonitoringIntegrationConfigCrowdStrikeSecrets {
+        ///The CrowdStrike API client ID.
+        #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
+        #[schemars(with = "::std::string::String")]
+        pub client_id: ::entity_context_sync_client::secret::SecretString,
+        ///The CrowdStrike API client secret.
+        #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
+        #[schemars(with = "::std::string::String")]
+        pub client_secret: ::entity_context_sync_client::secret::SecretString,
+    }
+    impl ::std::fmt::Debug for SecurityMonitoringIntegrationConfigCrowdStrikeSecrets {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SecurityMonitoringIntegrationConfigCrowdStrikeSecrets")
+                .field("client_id", &::entity_context_sync_client::secret::Redacted)
+                .field("client_secret", &::entity_context_sync_client::secret::Redacted)
+                .finish()
+        }
+    }
+    ///The credentials of a Google Workspace sync: a service account key and, optionally, the admin email the service account impersonates.
+    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize, schemars::JsonSchema)]
+    pub struct SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets {
+        ///The email of a Google Workspace admin the service account impersonates.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            serialize_with = "::entity_context_sync_client::secret::expose_option"
+        )]
+        #[schemars(with = "::std::option::Option<::std::string::String>")]
+        pub admin_email: ::std::option::Option<
+            ::entity_context_sync_client::secret::SecretString,
+        >,
+        pub service_account_json: SecurityMonitoringIntegrationConfigGoogleWorkspaceServiceAccount,
+    }
+    impl ::std::fmt::Debug
+    for SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets")
+                .field(
+                    "admin_email",
+                    &self
+                        .admin_email
+                        .as_ref()
+                        .map(|_| ::entity_context_sync_client::secret::Redacted),
+                )
+                .field("service_account_json", &self.service_account_json)
+                .finish()
+        }
+    }
+    ///A Google Cloud service account key, as in the JSON key file Google Cloud issues. The key file's other fields (such as `private_key_id`, `client_id` or `token_uri`) are accepted too.
+    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize, schemars::JsonSchema)]
+    pub struct SecurityMonitoringIntegrationConfigGoogleWorkspaceServiceAccount {
+        ///The service account's email.
+        #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
+        #[schemars(with = "::std::string::String")]
+        pub client_email: ::entity_context_sync_client::secret::SecretString,
+        ///The service account's private key, a PEM block.
+        #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
+        #[schemars(with = "::std::string::String")]
+        pub private_key: ::entity_context_sync_client::secret::SecretString,
+        ///The Google Cloud project of the service account.
+        #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
+        #[schemars(with = "::std::string::String")]
+        pub project_id: ::entity_context_sync_client::secret::SecretString,
+        ///The key type; `service_account` for a service account key.
+        #[serde(rename = "type")]
+        #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
+        #[schemars(with = "::std::string::String")]
+        pub type_: ::entity_context_sync_client::secret::SecretString,
+        /// Additional properties, each held as a secret.
+        #[serde(flatten)]
+        pub extra: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::entity_context_sync_client::SecretJson,
+        >,
+    }
+    impl ::std::fmt::Debug
+    for SecurityMonitoringIntegrationConfigGoogleWorkspaceServiceAccount {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct(
+                    "SecurityMonitoringIntegrationConfigGoogleWorkspaceServiceAccount",
+                )
+                .field("client_email", &::entity_context_sync_client::secret::Redacted)
+                .field("private_key", &::entity_context_sync_client::secret::Redacted)
+                .field("project_id", &::entity_context_sync_client::secret::Redacted)
+                .field("type", &::entity_context_sync_client::secret::Redacted)
+                .field(
+                    "extra",
+                    &::entity_context_sync_client::secret::redacted_map(&self.extra),
+                )
+                .finish()
+        }
+    }
+    ///The credentials of an Okta sync.
+    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize, schemars::JsonSchema)]
+    pub struct SecurityMonitoringIntegrationConfigOktaSecrets {
+        ///An Okta API token.
+        #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
+        #[schemars(with = "::std::string::String")]
+        pub api_token: ::entity_context_sync_client::secret::SecretString,
+    }
+    impl ::std::fmt::Debug for SecurityMonitoringIntegrationConfigOktaSecrets {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SecurityMonitoringIntegrationConfigOktaSecrets")
+                .field("api_token", &::entity_context_sync_client::secret::Redacted)
+                .finish()
+        }
+    }
+    ///The credentials of a SentinelOne sync.
+    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize, schemars::JsonSchema)]
+    pub struct SecurityMonitoringIntegrationConfigSentinelOneSecrets {
+        ///A SentinelOne API token.
+        #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
+        #[schemars(with = "::std::string::String")]
+        pub api_token: ::entity_context_sync_client::secret::SecretString,
+    }
+    impl ::std::fmt::Debug for SecurityMonitoringIntegrationConfigSentinelOneSecrets {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("SecurityMonitoringIntegrationConfigSentinelOneSecrets")
+                .field("api_token", &::entity_context_sync_client::secret::Redacted)
+                .finish()
         }
     }
 }
@@ -1324,9 +6871,54 @@ pub mod spec_info {
     /// Every operation: (operationId, method, path).
     pub const OPERATIONS: &[(&str, &str, &str)] = &[
         (
+            "ActivateIntegration",
+            "POST",
+            "/api/v2/security_monitoring/configuration/integration_config/{integration_type}/activate",
+        ),
+        (
             "CreateSecurityMonitoringIntegrationConfig",
             "POST",
             "/api/v2/security_monitoring/configuration/integration_config",
+        ),
+        (
+            "DeactivateIntegration",
+            "POST",
+            "/api/v2/security_monitoring/configuration/integration_config/{integration_type}/deactivate",
+        ),
+        (
+            "DeleteSecurityMonitoringIntegrationConfig",
+            "DELETE",
+            "/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}",
+        ),
+        (
+            "GetEntraIdAzureAppRegistrations",
+            "GET",
+            "/api/v2/security_monitoring/configuration/integration_config/entra_id/azure_app_registrations",
+        ),
+        (
+            "GetSecurityMonitoringIntegrationConfig",
+            "GET",
+            "/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}",
+        ),
+        (
+            "ListSecurityMonitoringIntegrationConfigs",
+            "GET",
+            "/api/v2/security_monitoring/configuration/integration_config",
+        ),
+        (
+            "UpdateSecurityMonitoringIntegrationConfig",
+            "PATCH",
+            "/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}",
+        ),
+        (
+            "ValidateSecurityMonitoringIntegrationConfig",
+            "POST",
+            "/api/v2/security_monitoring/configuration/integration_config/{integration_config_id}/validate",
+        ),
+        (
+            "ValidateSecurityMonitoringIntegrationCredentials",
+            "POST",
+            "/api/v2/security_monitoring/configuration/integration_config/validate",
         ),
     ];
 }

@@ -4,17 +4,23 @@
 //! `generated.rs`, never edited by hand). Most users want the
 //! `entity-context-sync` facade crate, which adds sites, credentials, retries
 //! and typed errors on top of this one.
+//!
+//! Besides progenitor's `types`, `builder` and `Client`, the generated module
+//! holds what the xtask adds: `open_enums` (string enums that keep unknown
+//! values), `unions` (`oneOf` + `discriminator` schemas as tagged enums that
+//! keep unknown source types), `secrets` (write-only schemas, every string a
+//! redacted, zeroized `SecretString`) and `spec_info`.
 
 // Generated paths are absolute (`::entity_context_sync_client::...`) so they
 // resolve from the httpmock crate too.
 extern crate self as entity_context_sync_client;
 
 mod hooks;
-mod secrets;
+pub mod secret;
 
 #[rustfmt::skip]
 mod generated;
 
 pub use generated::*;
 pub use hooks::{RequestContext, ResponseMeta};
-pub use secrets::SecretMap;
+pub use secret::{RawAttributes, SecretJson};

@@ -7,6 +7,77 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use entity_context_sync_client::*;
+    pub struct ListSecurityMonitoringIntegrationConfigsWhen(::httpmock::When);
+    impl ListSecurityMonitoringIntegrationConfigsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/api/v2/security_monitoring/configuration/integration_config$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn filter_integration_type<'a, T>(self, value: T) -> Self
+        where
+            T: Into<
+                Option<
+                    &'a ::entity_context_sync_client::open_enums::SecurityMonitoringIntegrationType,
+                >,
+            >,
+        {
+            if let Some(value) = value.into() {
+                Self(self.0.query_param("filter[integration_type]", value.to_string()))
+            } else {
+                Self(self.0.query_param_missing("filter[integration_type]"))
+            }
+        }
+    }
+    pub struct ListSecurityMonitoringIntegrationConfigsThen(::httpmock::Then);
+    impl ListSecurityMonitoringIntegrationConfigsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::SecurityMonitoringIntegrationConfigsResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct CreateSecurityMonitoringIntegrationConfigWhen(::httpmock::When);
     impl CreateSecurityMonitoringIntegrationConfigWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -79,11 +150,617 @@ pub mod operations {
             )
         }
     }
+    pub struct GetEntraIdAzureAppRegistrationsWhen(::httpmock::When);
+    impl GetEntraIdAzureAppRegistrationsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/api/v2/security_monitoring/configuration/integration_config/entra_id/azure_app_registrations$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+    }
+    pub struct GetEntraIdAzureAppRegistrationsThen(::httpmock::Then);
+    impl GetEntraIdAzureAppRegistrationsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::SecurityMonitoringEntraIdAzureAppRegistrationsResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ValidateSecurityMonitoringIntegrationCredentialsWhen(::httpmock::When);
+    impl ValidateSecurityMonitoringIntegrationCredentialsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/api/v2/security_monitoring/configuration/integration_config/validate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(
+            self,
+            value: &types::SecurityMonitoringIntegrationCredentialsValidateRequest,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ValidateSecurityMonitoringIntegrationCredentialsThen(::httpmock::Then);
+    impl ValidateSecurityMonitoringIntegrationCredentialsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self) -> Self {
+            Self(self.0.status(200u16))
+        }
+        pub fn bad_request(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct GetSecurityMonitoringIntegrationConfigWhen(::httpmock::When);
+    impl GetSecurityMonitoringIntegrationConfigWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/api/v2/security_monitoring/configuration/integration_config/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn integration_config_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/api/v2/security_monitoring/configuration/integration_config/{}$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct GetSecurityMonitoringIntegrationConfigThen(::httpmock::Then);
+    impl GetSecurityMonitoringIntegrationConfigThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::SecurityMonitoringIntegrationConfigResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeleteSecurityMonitoringIntegrationConfigWhen(::httpmock::When);
+    impl DeleteSecurityMonitoringIntegrationConfigWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::DELETE)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/api/v2/security_monitoring/configuration/integration_config/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn integration_config_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/api/v2/security_monitoring/configuration/integration_config/{}$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeleteSecurityMonitoringIntegrationConfigThen(::httpmock::Then);
+    impl DeleteSecurityMonitoringIntegrationConfigThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn no_content(self) -> Self {
+            Self(self.0.status(204u16))
+        }
+        pub fn forbidden(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct UpdateSecurityMonitoringIntegrationConfigWhen(::httpmock::When);
+    impl UpdateSecurityMonitoringIntegrationConfigWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::PATCH)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/api/v2/security_monitoring/configuration/integration_config/[^/]*$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn integration_config_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/api/v2/security_monitoring/configuration/integration_config/{}$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::SecurityMonitoringIntegrationConfigUpdateRequest,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct UpdateSecurityMonitoringIntegrationConfigThen(::httpmock::Then);
+    impl UpdateSecurityMonitoringIntegrationConfigThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::SecurityMonitoringIntegrationConfigResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ValidateSecurityMonitoringIntegrationConfigWhen(::httpmock::When);
+    impl ValidateSecurityMonitoringIntegrationConfigWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/api/v2/security_monitoring/configuration/integration_config/[^/]*/validate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn integration_config_id(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/api/v2/security_monitoring/configuration/integration_config/{}/validate$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct ValidateSecurityMonitoringIntegrationConfigThen(::httpmock::Then);
+    impl ValidateSecurityMonitoringIntegrationConfigThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self) -> Self {
+            Self(self.0.status(200u16))
+        }
+        pub fn bad_request(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct ActivateIntegrationWhen(::httpmock::When);
+    impl ActivateIntegrationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/api/v2/security_monitoring/configuration/integration_config/[^/]*/activate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn integration_type(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/api/v2/security_monitoring/configuration/integration_config/{}/activate$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn body(
+            self,
+            value: &types::SecurityMonitoringIntegrationActivateRequest,
+        ) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct ActivateIntegrationThen(::httpmock::Then);
+    impl ActivateIntegrationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::SecurityMonitoringIntegrationConfigResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
+    pub struct DeactivateIntegrationWhen(::httpmock::When);
+    impl DeactivateIntegrationWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(
+                        regex::Regex::new(
+                                "^/api/v2/security_monitoring/configuration/integration_config/[^/]*/deactivate$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn integration_type(self, value: &str) -> Self {
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/api/v2/security_monitoring/configuration/integration_config/{}/deactivate$",
+                        value.to_string()
+                    ),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+    }
+    pub struct DeactivateIntegrationThen(::httpmock::Then);
+    impl DeactivateIntegrationThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(
+            self,
+            value: &types::SecurityMonitoringIntegrationConfigResponse,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ApiErrorResponse) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn list_security_monitoring_integration_configs<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListSecurityMonitoringIntegrationConfigsWhen,
+            operations::ListSecurityMonitoringIntegrationConfigsThen,
+        );
     fn create_security_monitoring_integration_config<F>(
         &self,
         config_fn: F,
@@ -93,8 +770,91 @@ pub trait MockServerExt {
             operations::CreateSecurityMonitoringIntegrationConfigWhen,
             operations::CreateSecurityMonitoringIntegrationConfigThen,
         );
+    fn get_entra_id_azure_app_registrations<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetEntraIdAzureAppRegistrationsWhen,
+            operations::GetEntraIdAzureAppRegistrationsThen,
+        );
+    fn validate_security_monitoring_integration_credentials<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ValidateSecurityMonitoringIntegrationCredentialsWhen,
+            operations::ValidateSecurityMonitoringIntegrationCredentialsThen,
+        );
+    fn get_security_monitoring_integration_config<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetSecurityMonitoringIntegrationConfigWhen,
+            operations::GetSecurityMonitoringIntegrationConfigThen,
+        );
+    fn delete_security_monitoring_integration_config<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteSecurityMonitoringIntegrationConfigWhen,
+            operations::DeleteSecurityMonitoringIntegrationConfigThen,
+        );
+    fn update_security_monitoring_integration_config<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateSecurityMonitoringIntegrationConfigWhen,
+            operations::UpdateSecurityMonitoringIntegrationConfigThen,
+        );
+    fn validate_security_monitoring_integration_config<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ValidateSecurityMonitoringIntegrationConfigWhen,
+            operations::ValidateSecurityMonitoringIntegrationConfigThen,
+        );
+    fn activate_integration<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivateIntegrationWhen,
+            operations::ActivateIntegrationThen,
+        );
+    fn deactivate_integration<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateIntegrationWhen,
+            operations::DeactivateIntegrationThen,
+        );
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn list_security_monitoring_integration_configs<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ListSecurityMonitoringIntegrationConfigsWhen,
+            operations::ListSecurityMonitoringIntegrationConfigsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListSecurityMonitoringIntegrationConfigsWhen::new(when),
+                operations::ListSecurityMonitoringIntegrationConfigsThen::new(then),
+            )
+        })
+    }
     fn create_security_monitoring_integration_config<F>(
         &self,
         config_fn: F,
@@ -109,6 +869,140 @@ impl MockServerExt for ::httpmock::MockServer {
             config_fn(
                 operations::CreateSecurityMonitoringIntegrationConfigWhen::new(when),
                 operations::CreateSecurityMonitoringIntegrationConfigThen::new(then),
+            )
+        })
+    }
+    fn get_entra_id_azure_app_registrations<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetEntraIdAzureAppRegistrationsWhen,
+            operations::GetEntraIdAzureAppRegistrationsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetEntraIdAzureAppRegistrationsWhen::new(when),
+                operations::GetEntraIdAzureAppRegistrationsThen::new(then),
+            )
+        })
+    }
+    fn validate_security_monitoring_integration_credentials<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ValidateSecurityMonitoringIntegrationCredentialsWhen,
+            operations::ValidateSecurityMonitoringIntegrationCredentialsThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ValidateSecurityMonitoringIntegrationCredentialsWhen::new(
+                    when,
+                ),
+                operations::ValidateSecurityMonitoringIntegrationCredentialsThen::new(
+                    then,
+                ),
+            )
+        })
+    }
+    fn get_security_monitoring_integration_config<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::GetSecurityMonitoringIntegrationConfigWhen,
+            operations::GetSecurityMonitoringIntegrationConfigThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::GetSecurityMonitoringIntegrationConfigWhen::new(when),
+                operations::GetSecurityMonitoringIntegrationConfigThen::new(then),
+            )
+        })
+    }
+    fn delete_security_monitoring_integration_config<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeleteSecurityMonitoringIntegrationConfigWhen,
+            operations::DeleteSecurityMonitoringIntegrationConfigThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeleteSecurityMonitoringIntegrationConfigWhen::new(when),
+                operations::DeleteSecurityMonitoringIntegrationConfigThen::new(then),
+            )
+        })
+    }
+    fn update_security_monitoring_integration_config<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::UpdateSecurityMonitoringIntegrationConfigWhen,
+            operations::UpdateSecurityMonitoringIntegrationConfigThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::UpdateSecurityMonitoringIntegrationConfigWhen::new(when),
+                operations::UpdateSecurityMonitoringIntegrationConfigThen::new(then),
+            )
+        })
+    }
+    fn validate_security_monitoring_integration_config<F>(
+        &self,
+        config_fn: F,
+    ) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ValidateSecurityMonitoringIntegrationConfigWhen,
+            operations::ValidateSecurityMonitoringIntegrationConfigThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ValidateSecurityMonitoringIntegrationConfigWhen::new(when),
+                operations::ValidateSecurityMonitoringIntegrationConfigThen::new(then),
+            )
+        })
+    }
+    fn activate_integration<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::ActivateIntegrationWhen,
+            operations::ActivateIntegrationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ActivateIntegrationWhen::new(when),
+                operations::ActivateIntegrationThen::new(then),
+            )
+        })
+    }
+    fn deactivate_integration<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(
+            operations::DeactivateIntegrationWhen,
+            operations::DeactivateIntegrationThen,
+        ),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::DeactivateIntegrationWhen::new(when),
+                operations::DeactivateIntegrationThen::new(then),
             )
         })
     }

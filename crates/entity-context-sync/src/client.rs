@@ -347,15 +347,18 @@ mod tests {
     fn from_env_reads_keys_and_site() {
         let client = Client::builder()
             .env_from(env(&[
-                ("DD_API_KEY", "k1\n"),
-                ("DD_APP_KEY", "k2"),
+                ("DD_API_KEY", "key-one-1\n"),
+                ("DD_APP_KEY", "key-two-2"),
                 ("DD_SITE", "us5.datadoghq.com"),
             ]))
             .and_then(ClientBuilder::build)
             .expect("valid env");
         assert_eq!(client.base_url(), "https://api.us5.datadoghq.com");
         let client = Client::builder()
-            .env_from(env(&[("DD_API_KEY", "k1"), ("DD_APP_KEY", "k2")]))
+            .env_from(env(&[
+                ("DD_API_KEY", "key-one-1"),
+                ("DD_APP_KEY", "key-two-2"),
+            ]))
             .and_then(ClientBuilder::build)
             .expect("valid env");
         assert_eq!(client.base_url(), "https://api.datadoghq.com");
@@ -364,11 +367,11 @@ mod tests {
     #[test]
     fn missing_or_empty_env_names_the_variable() {
         let err = Client::builder()
-            .env_from(env(&[("DD_APP_KEY", "k2")]))
+            .env_from(env(&[("DD_APP_KEY", "key-two-2")]))
             .expect_err("no api key");
         assert!(err.to_string().contains("DD_API_KEY is not set"), "{err}");
         let err = Client::builder()
-            .env_from(env(&[("DD_API_KEY", "k1"), ("DD_APP_KEY", " ")]))
+            .env_from(env(&[("DD_API_KEY", "key-one-1"), ("DD_APP_KEY", " ")]))
             .expect_err("empty app key");
         assert!(
             err.to_string().contains("DD_APP_KEY is set but empty"),
@@ -376,8 +379,8 @@ mod tests {
         );
         let err = Client::builder()
             .env_from(env(&[
-                ("DD_API_KEY", "k1"),
-                ("DD_APP_KEY", "k2"),
+                ("DD_API_KEY", "key-one-1"),
+                ("DD_APP_KEY", "key-two-2"),
                 ("DD_SITE", "datadoghq.co"),
             ]))
             .expect_err("bad site");
@@ -389,9 +392,9 @@ mod tests {
 
     #[test]
     fn builder_refuses_bad_settings_without_panicking() {
-        let base = || Client::builder().api_key("k1").app_key("k2");
-        assert!(Client::builder().app_key("k2").build().is_err());
-        assert!(Client::builder().api_key("k1").build().is_err());
+        let base = || Client::builder().api_key("key-one-1").app_key("key-two-2");
+        assert!(Client::builder().app_key("key-two-2").build().is_err());
+        assert!(Client::builder().api_key("key-one-1").build().is_err());
         for url in [
             "not a url",
             "ftp://x",
@@ -403,7 +406,10 @@ mod tests {
             assert!(err.to_string().contains("base_url"), "{url}: {err}");
         }
         assert!(base().user_agent("bad\nua").build().is_err());
-        let err = base().api_key("ab\u{0}cd").build().expect_err("nul in key");
+        let err = base()
+            .api_key("abcd\u{0}efgh")
+            .build()
+            .expect_err("nul in key");
         assert!(
             err.to_string().contains("api_key contains a character"),
             "{err}"

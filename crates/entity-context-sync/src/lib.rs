@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 mod client;
+mod credentials;
 mod error;
 mod model;
 mod new_sync;
@@ -17,6 +18,7 @@ mod tls;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, default_user_agent,
 };
+pub use credentials::{Credentials, ServiceAccountKey};
 pub use error::{Error, Result};
 pub use model::{IntegrationConfig, Response};
 pub use new_sync::{
@@ -25,19 +27,25 @@ pub use new_sync::{
 pub use rate_limit::RateLimit;
 pub use retry::{RecordingSleep, RetryPolicy, Sleep, TokioSleep};
 pub use secrecy::SecretString;
+pub use secrets::MIN_KEY_LEN;
 pub use site::Site;
 pub use syncs::{CreateSync, EntityContextSyncs};
 pub use tls::install_default_crypto_provider;
 
-/// The source type of a sync (`GOOGLE_WORKSPACE`, `OKTA`, `ENTRA_ID`, …).
+/// The source type of a sync (`GOOGLE_WORKSPACE`, `OKTA`, `ENTRA_ID`,
+/// `CROWDSTRIKE`, `SENTINELONE`, …).
 ///
 /// Generated from the spec's enum by `cargo xtask generate`, so a value the
 /// spec gains becomes a variant on regeneration; a value the server sends
-/// that this version does not know is kept as `Unknown(String)`.
-pub type IntegrationType =
-    entity_context_sync_client::open_enums::SecurityMonitoringIntegrationType;
+/// that this version does not know is kept as `Unknown(String)`. Print it
+/// with `Display` or [`as_str`](IntegrationType::as_str) (the wire value,
+/// `OKTA`), not `Debug`; it is `#[non_exhaustive]`, so a `match` needs a
+/// wildcard arm.
+#[doc(inline)]
+pub use entity_context_sync_client::open_enums::SecurityMonitoringIntegrationType as IntegrationType;
 
 /// The state of a sync's credentials (`valid`, `invalid`, `initializing`, …);
-/// unknown values are kept as `Unknown(String)`. Generated like [`IntegrationType`].
-pub type SyncState =
-    entity_context_sync_client::open_enums::SecurityMonitoringIntegrationConfigState;
+/// unknown values are kept as `Unknown(String)`. Print it with `Display` or
+/// [`as_str`](SyncState::as_str) (the wire value); `#[non_exhaustive]`.
+#[doc(inline)]
+pub use entity_context_sync_client::open_enums::SecurityMonitoringIntegrationConfigState as SyncState;

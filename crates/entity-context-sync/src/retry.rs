@@ -131,7 +131,7 @@ pub(crate) type SharedSleep = Arc<dyn Sleep>;
 /// ```
 /// use entity_context_sync::{Client, RecordingSleep};
 /// let sleep = RecordingSleep::default();
-/// let client = Client::builder().api_key("k").app_key("a").sleep_impl(sleep.clone()).build()?;
+/// let client = Client::builder().api_key("example-api-key").app_key("example-app-key").sleep_impl(sleep.clone()).build()?;
 /// // ... drive `client` against a mock answering 429 ...
 /// assert!(sleep.waits().is_empty());
 /// # Ok::<(), entity_context_sync::Error>(())

@@ -8,6 +8,11 @@ use secrecy::{ExposeSecret, SecretString};
 
 const MASK: &str = "[REDACTED]";
 
+/// Secrets (in any escaped form) at least this long are masked wherever they
+/// occur; shorter ones only as whole values, so a short secret does not mangle
+/// the words and URLs around it (`/api/v2/securit[REDACTED]_monitoring`).
+const ANYWHERE_LEN: usize = 12;
+
 /// The secret strings of one call: both keys and every `secrets` value,
 /// each also in the escaped forms an echo carries it in.
 ///
@@ -64,9 +69,42 @@ impl<'a> Scrubber<'a> {
     /// `text` with every secret replaced by a mask.
     pub(crate) fn clean(&self, text: &str) -> String {
         self.needles().iter().fold(text.to_string(), |acc, needle| {
-            acc.replace(needle.as_ref(), MASK)
+            if needle.len() >= ANYWHERE_LEN {
+                acc.replace(needle.as_ref(), MASK)
+            } else {
+                replace_whole(&acc, needle)
+            }
         })
     }
+}
+
+/// Whether `c` continues a word (a match next to it is part of a longer value).
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// `text` with every occurrence of `needle` that is a whole value (not
+/// preceded or followed by a word character) replaced by the mask.
+fn replace_whole(text: &str, needle: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    for (at, _) in text.match_indices(needle) {
+        if at < rest {
+            continue;
+        }
+        let end = at + needle.len();
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        let inside_word = needle.starts_with(is_word) && before.is_some_and(is_word)
+            || needle.ends_with(is_word) && after.is_some_and(is_word);
+        if !inside_word {
+            out.push_str(&text[rest..at]);
+            out.push_str(MASK);
+            rest = end;
+        }
+    }
+    out.push_str(&text[rest..]);
+    out
 }
 
 /// `text` as it appears inside a JSON string (without the quotes).
@@ -105,6 +143,20 @@ mod tests {
             scrub.clean("echo apikey123 appkey456 hunter2-long hunter2"),
             "echo [REDACTED] [REDACTED] [REDACTED] [REDACTED]"
         );
+    }
+
+    #[test]
+    fn short_secrets_are_masked_as_whole_values_only() {
+        let keys = [
+            SecretString::from("ty_m"),
+            SecretString::from("appkey456789"),
+        ];
+        let scrub = Scrubber::new(&keys, ["abc"].into_iter());
+        assert_eq!(
+            scrub.clean("/api/v2/security_monitoring/abcd?k=abc&x=\"ty_m\" (ty_m)"),
+            "/api/v2/security_monitoring/abcd?k=[REDACTED]&x=\"[REDACTED]\" ([REDACTED])"
+        );
+        assert_eq!(scrub.clean("xappkey456789x"), "x[REDACTED]x");
     }
 
     #[test]

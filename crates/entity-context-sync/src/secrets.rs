@@ -11,6 +11,11 @@ pub(crate) const API_KEY_HEADER: &str = "dd-api-key";
 /// Datadog's application key header.
 pub(crate) const APP_KEY_HEADER: &str = "dd-application-key";
 
+/// Shortest key accepted: Datadog API keys have 32 characters and
+/// application keys 40, so anything much shorter is a mistake (and would be
+/// masked inside every word of an error message).
+pub const MIN_KEY_LEN: usize = 8;
+
 /// Checks a key and turns it into a sensitive header value. `what` names it
 /// in errors (`DD_API_KEY`, `api_key`); the key itself is never shown.
 pub(crate) fn key_header(key: &SecretString, what: &str) -> Result<HeaderValue> {
@@ -18,6 +23,11 @@ pub(crate) fn key_header(key: &SecretString, what: &str) -> Result<HeaderValue> 
     if key.is_empty() {
         return Err(Error::config(format!(
             "{what} is empty; set it to your Datadog key"
+        )));
+    }
+    if key.chars().count() < MIN_KEY_LEN {
+        return Err(Error::config(format!(
+            "{what} is too short to be a Datadog key (fewer than {MIN_KEY_LEN} characters); check that it is not truncated"
         )));
     }
     if let Some(pos) = key.chars().position(|c| !c.is_ascii_graphic()) {
@@ -56,8 +66,8 @@ mod tests {
 
     #[test]
     fn trims_and_marks_sensitive() {
-        let v = key_header(&SecretString::from(" abc123\n"), "DD_API_KEY").expect("valid");
-        assert_eq!(v.as_bytes(), b"abc123");
+        let v = key_header(&SecretString::from(" abc12345\n"), "DD_API_KEY").expect("valid");
+        assert_eq!(v.as_bytes(), b"abc12345");
         assert!(v.is_sensitive());
         assert_eq!(format!("{v:?}"), "Sensitive");
     }
@@ -75,5 +85,7 @@ mod tests {
         );
         assert!(!msg.contains("sekrit"), "{msg}");
         assert!(key_header(&SecretString::from("has space"), "api_key").is_err());
+        let err = key_header(&SecretString::from("k"), "api_key").expect_err("short");
+        assert!(err.to_string().contains("too short"), "{err}");
     }
 }

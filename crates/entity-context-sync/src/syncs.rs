@@ -75,7 +75,7 @@ impl<'c> CreateSync<'c> {
             .into_request()
             .inspect_err(|e| tracing::debug!(error = %e, "refused before sending"))?;
         let policy = self.retry.as_ref().unwrap_or(&inner.retry);
-        let scrub = Scrubber::new(&inner.keys, crate::new_sync::secret_values(&body));
+        let scrub = Scrubber::new(&inner.keys, crate::new_sync::secret_strs(&body).into_iter());
         let mut attempts = 0u32;
         let mut waited = Duration::ZERO;
         loop {
