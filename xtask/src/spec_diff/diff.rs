@@ -214,22 +214,24 @@ impl Out {
         }
     }
 
-    /// Text keywords, when [`Options::text`] asks for them.
+    /// Text keywords, when [`Options::text`] asks for them. Strings are shown
+    /// (cut to one short line); structured examples only named (`--json` has them).
     fn text(&mut self, at: &str, keys: &[&str], a: &Map<String, Value>, b: &Map<String, Value>) {
         if !self.options.text {
             return;
         }
         for key in keys {
             let (x, y) = (a.get(*key), b.get(*key));
-            if x != y {
-                self.push(
-                    at,
-                    "text_changed",
-                    format!("{key} changed: {} -> {}", excerpt(x), excerpt(y)),
-                    x.cloned(),
-                    y.cloned(),
-                );
+            if x == y {
+                continue;
             }
+            let strings = |v: Option<&Value>| v.is_none_or(Value::is_string);
+            let message = if strings(x) && strings(y) {
+                format!("{key} changed: {} -> {}", excerpt(x), excerpt(y))
+            } else {
+                format!("{key} changed")
+            };
+            self.push(at, "text_changed", message, x.cloned(), y.cloned());
         }
     }
 
