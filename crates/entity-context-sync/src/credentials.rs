@@ -362,6 +362,11 @@ impl Credentials {
         }
     }
 
+    /// Whether there are no secrets to send (Entra ID).
+    pub(crate) fn is_empty(&self) -> bool {
+        matches!(self.0, Creds::EntraId | Creds::Raw { secrets: None, .. })
+    }
+
     pub(crate) fn with_admin_email(mut self, email: String) -> Self {
         if let Creds::GoogleWorkspace(s) = &mut self.0 {
             s.admin_email = Some(SecretString::from(email));

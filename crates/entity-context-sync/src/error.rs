@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::RateLimit;
+use crate::{Operation, RateLimit};
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -19,6 +19,18 @@ pub enum Error {
         message: String,
     },
 
+    /// `ensure` found more than one config of the source type with the
+    /// name: it will not guess which one is meant.
+    #[error("{} configs of type {integration_type} are named {name:?} (ids: {}); delete or rename all but one, then ensure again", ids.len(), ids.join(", "))]
+    Ambiguous {
+        /// The source type.
+        integration_type: String,
+        /// The name.
+        name: String,
+        /// Every matching config's id.
+        ids: Vec<String>,
+    },
+
     /// An argument was refused before any request was sent.
     #[error("invalid {field}: {reason}")]
     Validation {
@@ -29,8 +41,14 @@ pub enum Error {
     },
 
     /// Datadog answered with an error status.
-    #[error("{}", api_message(*.status, errors, body_excerpt.as_deref()))]
+    #[error("{}", api_message(*.operation, *.status, errors, body_excerpt.as_deref(), *.attempts, *.waited))]
     Api {
+        /// The operation that failed.
+        operation: Operation,
+        /// Requests made, retries included.
+        attempts: u32,
+        /// Total time spent waiting between attempts.
+        waited: Duration,
         /// HTTP status code.
         status: u16,
         /// Datadog's `errors` list (empty when the body was not Datadog's JSON).
@@ -42,8 +60,10 @@ pub enum Error {
     },
 
     /// Still rate limited (429) after the retry policy gave up.
-    #[error("rate limited by Datadog (429) after {attempts} attempt(s){}{}", reset_hint(rate_limit.as_ref()), errors_hint(errors))]
+    #[error("{operation}: rate limited by Datadog (429) after {attempts} attempt(s) over {waited:?}{}{}", reset_hint(rate_limit.as_ref()), errors_hint(errors))]
     RateLimited {
+        /// The operation that failed.
+        operation: Operation,
         /// Requests made, the first one included.
         attempts: u32,
         /// Total time spent waiting between attempts.
@@ -55,8 +75,14 @@ pub enum Error {
     },
 
     /// No response within the configured timeout.
-    #[error("{}", timeout_message(*.after, *.may_have_been_sent))]
+    #[error("{}", timeout_message(*.operation, *.after, *.may_have_been_sent, *.attempts, *.waited))]
     Timeout {
+        /// The operation that failed.
+        operation: Operation,
+        /// Requests made, retries included.
+        attempts: u32,
+        /// Total time spent waiting between attempts.
+        waited: Duration,
         /// The configured timeout that fired.
         after: Duration,
         /// Whether the request may have reached Datadog (then a create may
@@ -65,8 +91,14 @@ pub enum Error {
     },
 
     /// The connection failed.
-    #[error("{}", transport_message(message, *.may_have_been_sent))]
+    #[error("{}", transport_message(*.operation, message, *.may_have_been_sent, *.attempts, *.waited))]
     Transport {
+        /// The operation that failed.
+        operation: Operation,
+        /// Requests made, retries included.
+        attempts: u32,
+        /// Total time spent waiting between attempts.
+        waited: Duration,
         /// What failed (no secrets).
         message: String,
         /// Whether the request may have reached Datadog.
@@ -78,10 +110,12 @@ pub enum Error {
 
     /// A response arrived but its body could not be decoded.
     #[error(
-        "could not decode Datadog's {status} response: {reason}{}",
+        "{operation}: could not decode Datadog's {status} response: {reason}{}",
         excerpt_hint(body_excerpt)
     )]
     Decode {
+        /// The operation that failed.
+        operation: Operation,
         /// HTTP status code.
         status: u16,
         /// Why decoding failed.
@@ -126,26 +160,68 @@ impl Error {
         }
     }
 
-    /// Whether the same create can safely be sent again later: the request
-    /// never reached Datadog, or Datadog refused it for rate limiting. False
-    /// when a config may already exist (timeouts after sending, resets, 5xx).
+    /// The same error with the number of attempts and the time waited.
+    pub(crate) fn with_attempts(mut self, n: u32, total: Duration) -> Self {
+        if let Error::Api {
+            attempts, waited, ..
+        }
+        | Error::Timeout {
+            attempts, waited, ..
+        }
+        | Error::Transport {
+            attempts, waited, ..
+        } = &mut self
+        {
+            *attempts = n;
+            *waited = total;
+        }
+        self
+    }
+
+    /// The operation the error came from (`None` for configuration and
+    /// validation errors, raised before any request).
+    pub fn operation(&self) -> Option<Operation> {
+        match self {
+            Error::Api { operation, .. }
+            | Error::RateLimited { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Decode { operation, .. } => Some(*operation),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call can safely be made again later: it never
+    /// reached Datadog, Datadog refused it for rate limiting, or the
+    /// operation is idempotent and failed on a transient fault (5xx,
+    /// timeout, reset). False for a create that may have been applied.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::RateLimited { .. } => true,
-            Error::Api { status, .. } => *status == 429,
+            Error::Api {
+                status, operation, ..
+            } => *status == 429 || (*status >= 500 && operation.is_idempotent()),
             Error::Timeout {
-                may_have_been_sent, ..
+                may_have_been_sent,
+                operation,
+                ..
             }
             | Error::Transport {
-                may_have_been_sent, ..
-            } => !may_have_been_sent,
+                may_have_been_sent,
+                operation,
+                ..
+            } => !may_have_been_sent || operation.is_idempotent(),
             _ => false,
         }
     }
 
-    /// Whether a create may have been applied even though this error came
-    /// back. When true, list your configs before trying again.
+    /// Whether a change may have been applied even though this error came
+    /// back. Always false for read-only operations. For a create, when
+    /// true, call `list()` (or use `ensure()`) before trying again.
     pub fn may_have_been_applied(&self) -> bool {
+        if !self.operation().is_some_and(Operation::is_mutating) {
+            return false;
+        }
         match self {
             Error::Timeout {
                 may_have_been_sent, ..
@@ -160,14 +236,37 @@ impl Error {
     }
 }
 
-const NOT_RETRIED: &str = "the create may have been applied, so it was not retried; check your entity context sync configurations before trying again";
+/// What to do after an ambiguous failure of `operation`.
+fn ambiguity_hint(operation: Operation) -> String {
+    if operation.is_idempotent() {
+        format!("{operation} is idempotent: it is safe to call again")
+    } else {
+        "the create may have been applied, so it was not retried; call list() to check before creating again, or use ensure(), which resolves this by listing".to_string()
+    }
+}
 
-fn api_message(status: u16, errors: &[String], excerpt: Option<&str>) -> String {
+/// ` (after 3 attempts over 1.5s)` when there were retries.
+fn attempts_hint(attempts: u32, waited: Duration) -> String {
+    if attempts > 1 {
+        format!(" (after {attempts} attempts over {waited:?})")
+    } else {
+        String::new()
+    }
+}
+
+fn api_message(
+    operation: Operation,
+    status: u16,
+    errors: &[String],
+    excerpt: Option<&str>,
+    attempts: u32,
+    waited: Duration,
+) -> String {
     let reason = reqwest::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("");
-    let mut msg = format!("Datadog API error {status} {reason}")
+    let mut msg = format!("{operation}: Datadog API error {status} {reason}")
         .trim_end()
         .to_string();
     if !errors.is_empty() {
@@ -176,8 +275,9 @@ fn api_message(status: u16, errors: &[String], excerpt: Option<&str>) -> String 
     } else if let Some(excerpt) = excerpt.filter(|e| !e.is_empty()) {
         msg.push_str(&format!(" (body: {excerpt:?})"));
     }
+    msg.push_str(&attempts_hint(attempts, waited));
     if status >= 500 {
-        msg.push_str(&format!(" ({NOT_RETRIED})"));
+        msg.push_str(&format!("; {}", ambiguity_hint(operation)));
     }
     msg
 }
@@ -205,18 +305,40 @@ fn excerpt_hint(excerpt: &str) -> String {
     }
 }
 
-fn timeout_message(after: Duration, sent: bool) -> String {
+fn timeout_message(
+    operation: Operation,
+    after: Duration,
+    sent: bool,
+    attempts: u32,
+    waited: Duration,
+) -> String {
+    let tries = attempts_hint(attempts, waited);
     if sent {
-        format!("no response from Datadog within {after:?}; {NOT_RETRIED}")
+        format!(
+            "{operation}: no response from Datadog within {after:?}{tries}; {}",
+            ambiguity_hint(operation)
+        )
     } else {
-        format!("could not connect to Datadog within {after:?} (nothing was sent)")
+        format!(
+            "{operation}: could not connect to Datadog within {after:?}{tries} (nothing was sent)"
+        )
     }
 }
 
-fn transport_message(message: &str, sent: bool) -> String {
+fn transport_message(
+    operation: Operation,
+    message: &str,
+    sent: bool,
+    attempts: u32,
+    waited: Duration,
+) -> String {
+    let tries = attempts_hint(attempts, waited);
     if sent {
-        format!("connection to Datadog failed: {message}; {NOT_RETRIED}")
+        format!(
+            "{operation}: connection to Datadog failed{tries}: {message}; {}",
+            ambiguity_hint(operation)
+        )
     } else {
-        format!("could not connect to Datadog (nothing was sent): {message}")
+        format!("{operation}: could not connect to Datadog{tries} (nothing was sent): {message}")
     }
 }

@@ -3,9 +3,12 @@
 
 mod client;
 mod credentials;
+mod ensure;
 mod error;
+mod exec;
 mod model;
 mod new_sync;
+mod operation;
 mod rate_limit;
 mod response;
 mod retry;
@@ -14,23 +17,33 @@ mod secrets;
 mod site;
 mod syncs;
 mod tls;
+mod update;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, default_user_agent,
 };
 pub use credentials::{Credentials, ServiceAccountKey};
+pub use ensure::{EnsureOutcome, EnsureSync, Ensured};
 pub use error::{Error, Result};
-pub use model::{IntegrationConfig, Response};
+pub use model::{
+    AzureAppRegistration, AzureAppRegistrations, CredentialsCheck, Deleted, IntegrationConfig,
+    Response,
+};
 pub use new_sync::{
     MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS, MAX_SECRET_LEN, MAX_SETTINGS_LEN, NewSync,
 };
+pub use operation::Operation;
 pub use rate_limit::RateLimit;
 pub use retry::{RecordingSleep, RetryPolicy, Sleep, TokioSleep};
 pub use secrecy::SecretString;
 pub use secrets::MIN_KEY_LEN;
 pub use site::Site;
-pub use syncs::{CreateSync, EntityContextSyncs};
+pub use syncs::{
+    Activate, CreateSync, Deactivate, DeleteSync, EntityContextSyncs, EntraIdAppRegistrations,
+    GetSync, ListSyncs, MAX_ID_LEN, ValidateCredentials, ValidateSync,
+};
 pub use tls::install_default_crypto_provider;
+pub use update::UpdateSync;
 
 /// The source type of a sync (`GOOGLE_WORKSPACE`, `OKTA`, `ENTRA_ID`,
 /// `CROWDSTRIKE`, `SENTINELONE`, …).

@@ -7,8 +7,9 @@ use entity_context_sync_client::types as wire;
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::HeaderMap;
 
+use crate::operation::RetryClass;
 use crate::scrub::Scrubber;
-use crate::{Error, RateLimit};
+use crate::{Error, Operation, RateLimit};
 
 /// Most bytes of an unexpected body read into memory.
 pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -17,22 +18,26 @@ pub(crate) const EXCERPT_CHARS: usize = 256;
 /// Most messages kept from Datadog's `errors` list (each capped like an excerpt).
 pub(crate) const MAX_ERRORS: usize = 10;
 
-type GenResult = std::result::Result<
-    ResponseValue<wire::SecurityMonitoringIntegrationConfigResponse>,
-    GenError<wire::ApiErrorResponse>,
->;
+/// What the generated client returns for an operation whose success body is `W`.
+pub(crate) type GenResult<W> =
+    std::result::Result<ResponseValue<W>, GenError<wire::ApiErrorResponse>>;
+
+/// What [`classify`] needs besides the result.
+pub(crate) struct Ctx<'s, 'a> {
+    pub(crate) operation: Operation,
+    pub(crate) scrub: &'s Scrubber<'a>,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+}
 
 /// What one attempt came to.
-pub(crate) enum Outcome {
+pub(crate) enum Outcome<W> {
     /// Success: the body, the status, the rate limit.
-    Done(
-        wire::SecurityMonitoringIntegrationConfigResponse,
-        u16,
-        Option<RateLimit>,
-    ),
+    Done(W, u16, Option<RateLimit>),
     /// A final error.
     Fail(Error),
-    /// Safe to try again (rate limited, or nothing was sent).
+    /// Safe to try again: rate limited, nothing was sent, or a transient
+    /// fault of an idempotent operation.
     Retry(Retry),
 }
 
@@ -43,8 +48,14 @@ pub(crate) struct Retry {
 }
 
 enum RetryKind {
-    RateLimited { errors: Vec<String> },
+    RateLimited {
+        operation: Operation,
+        errors: Vec<String>,
+    },
     NotSent(Error),
+    /// A 5xx, timeout or reset of an idempotent operation: it may have been
+    /// applied, and applying it again changes nothing.
+    Transient(Error),
 }
 
 impl Retry {
@@ -52,19 +63,28 @@ impl Retry {
         match self.kind {
             RetryKind::RateLimited { .. } => "rate limited (429)",
             RetryKind::NotSent(_) => "connection failed before sending",
+            RetryKind::Transient(_) => "transient failure of an idempotent operation",
         }
+    }
+
+    /// Whether the failed attempt may have been applied.
+    pub(crate) fn ambiguous(&self) -> bool {
+        matches!(self.kind, RetryKind::Transient(_))
     }
 
     /// The error to return when the policy says stop.
     pub(crate) fn into_final(self, attempts: u32, waited: Duration) -> Error {
         match self.kind {
-            RetryKind::RateLimited { errors } => Error::RateLimited {
+            RetryKind::RateLimited { operation, errors } => Error::RateLimited {
+                operation,
                 attempts,
                 waited,
                 errors,
                 rate_limit: self.rate_limit,
             },
-            RetryKind::NotSent(error) => error,
+            RetryKind::NotSent(error) | RetryKind::Transient(error) => {
+                error.with_attempts(attempts, waited)
+            }
         }
     }
 }
@@ -106,14 +126,14 @@ impl Recorded {
     }
 }
 
-pub(crate) async fn classify(
-    result: GenResult,
+pub(crate) async fn classify<W: serde::de::DeserializeOwned>(
+    result: GenResult<W>,
     recorded: Recorded,
-    scrub: &Scrubber<'_>,
-    timeout: Duration,
-    connect_timeout: Duration,
-) -> Outcome {
+    ctx: &Ctx<'_, '_>,
+) -> Outcome<W> {
     let status = recorded.status;
+    let scrub = ctx.scrub;
+    let op = ctx.operation;
     match result {
         Ok(value) => {
             let status = value.status().as_u16();
@@ -124,20 +144,21 @@ pub(crate) async fn classify(
             let status = value.status().as_u16();
             let rate_limit = recorded.rate_limit_of(value.headers());
             let errors = clean_errors(&value.into_inner().errors, scrub);
-            api_error(status, errors, None, rate_limit)
+            api_error(op, status, errors, None, rate_limit)
         }
         Err(GenError::InvalidResponsePayload(bytes, err)) => {
             let rate_limit = recorded.rate_limit.flatten();
             let excerpt = excerpt(&bytes, scrub);
             if (200..300).contains(&status) {
                 Outcome::Fail(Error::Decode {
+                    operation: op,
                     status,
                     reason: scrub.clean(&err.to_string()),
                     body_excerpt: excerpt,
                     rate_limit,
                 })
             } else {
-                api_error(status, Vec::new(), non_empty(excerpt), rate_limit)
+                api_error(op, status, Vec::new(), non_empty(excerpt), rate_limit)
             }
         }
         Err(GenError::UnexpectedResponse(response)) => {
@@ -145,9 +166,12 @@ pub(crate) async fn classify(
             let rate_limit = recorded.rate_limit_of(response.headers());
             let bytes = read_capped(response).await;
             if (200..300).contains(&status) {
-                return match serde_json::from_slice(&bytes) {
+                // A bodiless success (`()`) decodes from `null`.
+                let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+                return match serde_json::from_slice(body) {
                     Ok(value) => Outcome::Done(value, status, rate_limit),
                     Err(err) => Outcome::Fail(Error::Decode {
+                        operation: op,
                         status,
                         reason: scrub.clean(&err.to_string()),
                         body_excerpt: excerpt(&bytes, scrub),
@@ -156,8 +180,15 @@ pub(crate) async fn classify(
                 };
             }
             match serde_json::from_slice::<wire::ApiErrorResponse>(&bytes) {
-                Ok(body) => api_error(status, clean_errors(&body.errors, scrub), None, rate_limit),
+                Ok(body) => api_error(
+                    op,
+                    status,
+                    clean_errors(&body.errors, scrub),
+                    None,
+                    rate_limit,
+                ),
                 Err(_) => api_error(
+                    op,
                     status,
                     Vec::new(),
                     non_empty(excerpt(&bytes, scrub)),
@@ -165,17 +196,16 @@ pub(crate) async fn classify(
                 ),
             }
         }
-        Err(GenError::CommunicationError(err)) => {
-            transport(err, false, timeout, connect_timeout, scrub)
-        }
-        Err(GenError::ResponseBodyError(err)) => {
-            transport(err, true, timeout, connect_timeout, scrub)
-        }
-        Err(GenError::InvalidUpgrade(err)) => transport(err, true, timeout, connect_timeout, scrub),
+        Err(GenError::CommunicationError(err)) => transport(err, false, ctx),
+        Err(GenError::ResponseBodyError(err)) => transport(err, true, ctx),
+        Err(GenError::InvalidUpgrade(err)) => transport(err, true, ctx),
         Err(GenError::InvalidRequest(reason)) => {
             Outcome::Fail(Error::validation("request", scrub.clean(&reason)))
         }
         Err(GenError::Custom(message)) => Outcome::Fail(Error::Transport {
+            operation: op,
+            attempts: 1,
+            waited: Duration::ZERO,
             message: scrub.clean(&message),
             may_have_been_sent: true,
             source: None,
@@ -183,54 +213,73 @@ pub(crate) async fn classify(
     }
 }
 
-fn api_error(
+fn api_error<W>(
+    operation: Operation,
     status: u16,
     errors: Vec<String>,
     body_excerpt: Option<String>,
     rate_limit: Option<RateLimit>,
-) -> Outcome {
+) -> Outcome<W> {
     if status == 429 {
         return Outcome::Retry(Retry {
             rate_limit,
-            kind: RetryKind::RateLimited { errors },
+            kind: RetryKind::RateLimited { operation, errors },
         });
     }
-    Outcome::Fail(Error::Api {
+    let error = Error::Api {
+        operation,
+        attempts: 1,
+        waited: Duration::ZERO,
         status,
         errors,
         body_excerpt,
-        rate_limit,
-    })
+        rate_limit: rate_limit.clone(),
+    };
+    if status >= 500 && operation.retry_class() == RetryClass::Safe {
+        return Outcome::Retry(Retry {
+            rate_limit,
+            kind: RetryKind::Transient(error),
+        });
+    }
+    Outcome::Fail(error)
 }
 
-fn transport(
-    err: reqwest::Error,
-    got_response: bool,
-    timeout: Duration,
-    connect_timeout: Duration,
-    scrub: &Scrubber<'_>,
-) -> Outcome {
+fn transport<W>(err: reqwest::Error, got_response: bool, ctx: &Ctx<'_, '_>) -> Outcome<W> {
     let not_sent = !got_response && err.is_connect();
+    let operation = ctx.operation;
     let error = if err.is_timeout() {
         Error::Timeout {
-            after: if not_sent { connect_timeout } else { timeout },
+            operation,
+            attempts: 1,
+            waited: Duration::ZERO,
+            after: if not_sent {
+                ctx.connect_timeout
+            } else {
+                ctx.timeout
+            },
             may_have_been_sent: !not_sent,
         }
     } else {
         Error::Transport {
-            message: scrub.clean(&chain(&err)),
+            operation,
+            attempts: 1,
+            waited: Duration::ZERO,
+            message: ctx.scrub.clean(&chain(&err)),
             may_have_been_sent: !not_sent,
             source: Some(Box::new(err)),
         }
     };
-    if not_sent {
-        Outcome::Retry(Retry {
-            rate_limit: None,
-            kind: RetryKind::NotSent(error),
-        })
+    let kind = if not_sent {
+        RetryKind::NotSent(error)
+    } else if operation.retry_class() == RetryClass::Safe {
+        RetryKind::Transient(error)
     } else {
-        Outcome::Fail(error)
-    }
+        return Outcome::Fail(error);
+    };
+    Outcome::Retry(Retry {
+        rate_limit: None,
+        kind,
+    })
 }
 
 /// The error and its sources, joined: `error sending request: connection refused`.

@@ -1,16 +1,23 @@
-//! The entity context sync handler: `client.entity_context_syncs().create(..)`.
+//! The entity context sync handler: `client.entity_context_syncs().<op>(..)`.
+//!
+//! Every operation is a builder: adjust it, then `.await` it or call
+//! `send()`. Each is a thin declaration over the one executor in `exec.rs`.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::time::Duration;
 
 use entity_context_sync_client::types as wire;
-use progenitor_client::Error as GenError;
-use tracing::Instrument;
 
-use crate::response::{Outcome, Recorded, classify};
-use crate::scrub::Scrubber;
-use crate::{Client, IntegrationConfig, NewSync, Response, Result, RetryPolicy};
+use crate::credentials::SecretStrs;
+use crate::exec::Call;
+use crate::model::{AzureAppRegistrations, CredentialsCheck, Deleted};
+use crate::{
+    Client, Credentials, Error, IntegrationConfig, IntegrationType, NewSync, Operation, Response,
+    Result, RetryPolicy,
+};
+
+/// Longest accepted configuration id, in bytes.
+pub const MAX_ID_LEN: usize = 256;
 
 /// Operations on entity context sync configurations.
 #[derive(Debug, Clone, Copy)]
@@ -18,129 +25,579 @@ pub struct EntityContextSyncs<'c> {
     client: &'c Client,
 }
 
+/// `retry_policy` and `IntoFuture` for a builder whose `send` returns `Result<Response<$out>>`.
+macro_rules! call_builder {
+    ($name:ident => $out:ty) => {
+        impl<'c> $name<'c> {
+            /// Overrides the client's retry policy for this call.
+            pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+                self.retry = Some(policy);
+                self
+            }
+        }
+
+        impl<'c> IntoFuture for $name<'c> {
+            type Output = Result<Response<$out>>;
+            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use call_builder;
+
 impl<'c> EntityContextSyncs<'c> {
     pub(crate) fn new(client: &'c Client) -> Self {
         Self { client }
     }
 
-    /// Creates a configuration. Await it directly, or call
-    /// [`send`](CreateSync::send) after adjusting the request.
+    pub(crate) fn call<'a>(
+        &self,
+        operation: Operation,
+        retry: Option<&'c RetryPolicy>,
+    ) -> Call<'c, 'a> {
+        Call {
+            client: self.client,
+            operation,
+            retry,
+            secrets: Vec::new(),
+            integration_type: None,
+            gone_is_done: false,
+        }
+    }
+
+    /// Creates a configuration.
     ///
     /// The arguments are validated before anything is sent. A 429 is
     /// retried per the client's [`RetryPolicy`]; anything that may have
     /// reached Datadog (timeout, reset, 5xx) is not, since a create is not
-    /// idempotent.
+    /// idempotent: use [`ensure`](Self::ensure) to converge without duplicates.
     pub fn create(&self, sync: NewSync) -> CreateSync<'c> {
         CreateSync {
-            client: self.client,
+            handler: *self,
             sync,
             retry: None,
         }
     }
+
+    /// Lists every configuration (no pagination), or those of one source
+    /// type with [`ListSyncs::integration_type`].
+    pub fn list(&self) -> ListSyncs<'c> {
+        ListSyncs {
+            handler: *self,
+            integration_type: None,
+            retry: None,
+        }
+    }
+
+    /// Gets one configuration.
+    pub fn get(&self, id: impl Into<String>) -> GetSync<'c> {
+        GetSync {
+            handler: *self,
+            id: id.into(),
+            retry: None,
+        }
+    }
+
+    /// Changes a configuration of `integration_type`: only what is set on
+    /// the builder is sent.
+    pub fn update(
+        &self,
+        id: impl Into<String>,
+        integration_type: impl Into<IntegrationType>,
+    ) -> crate::UpdateSync<'c> {
+        crate::UpdateSync::new(*self, id.into(), integration_type.into())
+    }
+
+    /// Deletes a configuration (and its stored credentials). A retry after
+    /// an ambiguous failure that gets 404 reports success
+    /// ([`Deleted::deleted_by_earlier_attempt`]).
+    pub fn delete(&self, id: impl Into<String>) -> DeleteSync<'c> {
+        DeleteSync {
+            handler: *self,
+            id: id.into(),
+            retry: None,
+        }
+    }
+
+    /// Checks that a configuration's stored credentials are still valid.
+    pub fn validate(&self, id: impl Into<String>) -> ValidateSync<'c> {
+        ValidateSync {
+            handler: *self,
+            id: id.into(),
+            retry: None,
+        }
+    }
+
+    /// Checks credentials against the source without storing anything.
+    pub fn validate_credentials(
+        &self,
+        domain: impl Into<String>,
+        credentials: Credentials,
+    ) -> ValidateCredentials<'c> {
+        ValidateCredentials {
+            handler: *self,
+            domain: domain.into(),
+            credentials,
+            retry: None,
+        }
+    }
+
+    /// Activates the integration of a source type that needs no credentials
+    /// (Entra ID). Idempotent: an existing integration is returned, re-enabled.
+    pub fn activate(&self, integration_type: impl Into<IntegrationType>) -> Activate<'c> {
+        Activate {
+            handler: *self,
+            integration_type: integration_type.into(),
+            name: None,
+            domain: None,
+            settings: None,
+            retry: None,
+        }
+    }
+
+    /// Disables every active integration of a source type.
+    pub fn deactivate(&self, integration_type: impl Into<IntegrationType>) -> Deactivate<'c> {
+        Deactivate {
+            handler: *self,
+            integration_type: integration_type.into(),
+            retry: None,
+        }
+    }
+
+    /// The Azure app registrations behind the Entra ID integration.
+    pub fn entra_id_app_registrations(&self) -> EntraIdAppRegistrations<'c> {
+        EntraIdAppRegistrations {
+            handler: *self,
+            retry: None,
+        }
+    }
+
+    /// Converges to `sync`: creates it if no config of its source type has
+    /// its name, updates only what differs if one does, or does nothing.
+    pub fn ensure(&self, sync: NewSync) -> crate::EnsureSync<'c> {
+        crate::EnsureSync::new(*self, sync)
+    }
+}
+
+/// Checks a configuration id before it goes into a URL path.
+pub(crate) fn check_id(id: &str) -> Result<()> {
+    if id.trim().is_empty() {
+        return Err(Error::validation("id", "must not be empty"));
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err(Error::validation(
+            "id",
+            format!("is {} bytes; the limit is {MAX_ID_LEN}", id.len()),
+        ));
+    }
+    if id.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Error::validation(
+            "id",
+            "must not contain spaces or control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// The lower-case path form of a source type (`ENTRA_ID` → `entra_id`).
+fn type_path(t: &IntegrationType) -> Result<String> {
+    let text = t.as_str();
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(Error::validation(
+            "integration_type",
+            "must be letters, digits and `_` (such as `ENTRA_ID`)",
+        ));
+    }
+    Ok(text.to_ascii_lowercase())
 }
 
 /// A pending create; send with [`send`](Self::send) or `.await`.
 #[derive(Debug)]
 #[must_use = "a CreateSync does nothing until sent or awaited"]
 pub struct CreateSync<'c> {
-    client: &'c Client,
+    handler: EntityContextSyncs<'c>,
     sync: NewSync,
     retry: Option<RetryPolicy>,
 }
 
-impl<'c> CreateSync<'c> {
-    /// Overrides the client's retry policy for this call.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
+impl CreateSync<'_> {
     /// Sends the request (retrying per policy) and decodes the reply.
     pub async fn send(self) -> Result<Response<IntegrationConfig>> {
-        let span = tracing::info_span!(
-            "entity_context_sync.create",
-            site = %self.client.inner.site,
-            integration_type = %self.sync.integration_type(),
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            rate_limit_remaining = tracing::field::Empty,
-        );
-        self.run(span.clone()).instrument(span).await
-    }
-
-    async fn run(self, span: tracing::Span) -> Result<Response<IntegrationConfig>> {
-        let inner = &self.client.inner;
+        let integration_type = self.sync.integration_type();
         let body = self
             .sync
             .into_request()
             .inspect_err(|e| tracing::debug!(error = %e, "refused before sending"))?;
-        let policy = self.retry.as_ref().unwrap_or(&inner.retry);
-        let scrub = Scrubber::new(&inner.keys, crate::new_sync::secret_strs(&body).into_iter());
-        let mut attempts = 0u32;
-        let mut waited = Duration::ZERO;
-        loop {
-            attempts += 1;
-            span.record("attempt", attempts);
-            let context = inner.context.fresh();
-            let generated = entity_context_sync_client::Client::new_with_client(
-                &inner.base_url,
-                inner.http.clone(),
-                context.clone(),
-            );
-            let result: std::result::Result<_, GenError<wire::ApiErrorResponse>> = generated
-                .create_security_monitoring_integration_config()
-                .body(body.clone())
-                .send()
-                .await;
-            // Read the recorded status and rate limit once, for the span and the outcome.
-            let meta = Recorded::new(context.take_response().as_ref());
-            if meta.responded() {
-                span.record("status", meta.status);
-            }
-            if let Some(remaining) = meta.remaining() {
-                span.record("rate_limit_remaining", remaining);
-            }
-            let retry =
-                match classify(result, meta, &scrub, inner.timeout, inner.connect_timeout).await {
-                    Outcome::Done(value, status, rate_limit) => {
-                        tracing::debug!(status, attempts, "created");
-                        return Ok(Response {
-                            value: value.into(),
-                            status,
-                            rate_limit,
-                            attempts,
-                        });
+        let mut call = self.handler.call(Operation::Create, self.retry.as_ref());
+        call.secrets = crate::new_sync::secret_strs(&body);
+        call.integration_type = Some(integration_type.as_str());
+        let done = call
+            .execute(|c| {
+                let body = body.clone();
+                async move {
+                    c.create_security_monitoring_integration_config()
+                        .body(body)
+                        .send()
+                        .await
+                }
+            })
+            .await?;
+        config_response(done, Operation::Create)
+    }
+}
+call_builder!(CreateSync => IntegrationConfig);
+
+/// A `Response` with a config from a successful exchange.
+fn config_response(
+    done: crate::exec::Done<wire::SecurityMonitoringIntegrationConfigResponse>,
+    operation: Operation,
+) -> Result<Response<IntegrationConfig>> {
+    done.into_response(operation)
+}
+
+/// A pending list.
+#[derive(Debug)]
+#[must_use = "a ListSyncs does nothing until sent or awaited"]
+pub struct ListSyncs<'c> {
+    handler: EntityContextSyncs<'c>,
+    integration_type: Option<IntegrationType>,
+    retry: Option<RetryPolicy>,
+}
+
+impl ListSyncs<'_> {
+    /// Only configurations of this source type (`filter[integration_type]`).
+    pub fn integration_type(mut self, integration_type: impl Into<IntegrationType>) -> Self {
+        self.integration_type = Some(integration_type.into());
+        self
+    }
+
+    /// Sends the request and decodes the reply.
+    pub async fn send(self) -> Result<Response<Vec<IntegrationConfig>>> {
+        let filter = self.integration_type;
+        let mut call = self.handler.call(Operation::List, self.retry.as_ref());
+        call.integration_type = filter.as_ref().map(IntegrationType::as_str);
+        let done = call
+            .execute(|c| {
+                let filter = filter.clone();
+                async move {
+                    let mut req = c.list_security_monitoring_integration_configs();
+                    if let Some(t) = filter {
+                        req = req.filter_integration_type(t);
                     }
-                    Outcome::Fail(error) => {
-                        tracing::debug!(error = %error, attempts, "failed");
-                        return Err(error);
-                    }
-                    Outcome::Retry(retry) => retry,
-                };
-            let reset = retry.rate_limit.as_ref().and_then(|r| r.reset_after());
-            let wait = policy.wait(attempts, reset);
-            if attempts > policy.max_retries || waited.saturating_add(wait) > policy.total_budget {
-                let error = retry.into_final(attempts, waited);
-                tracing::debug!(error = %error, attempts, "giving up");
-                return Err(error);
-            }
-            tracing::info!(
-                wait_ms = wait.as_millis() as u64,
-                attempt = attempts,
-                reason = retry.reason(),
-                "retrying"
-            );
-            inner.sleep.sleep(wait).await;
-            waited = waited.saturating_add(wait);
+                    req.send().await
+                }
+            })
+            .await?;
+        let list = done
+            .body
+            .map(|b: wire::SecurityMonitoringIntegrationConfigsResponse| {
+                b.data.into_iter().map(IntegrationConfig::from).collect()
+            })
+            .unwrap_or_default();
+        Ok(Response::new(
+            list,
+            done.status,
+            done.rate_limit,
+            done.attempts,
+        ))
+    }
+}
+call_builder!(ListSyncs => Vec<IntegrationConfig>);
+
+/// A pending get.
+#[derive(Debug)]
+#[must_use = "a GetSync does nothing until sent or awaited"]
+pub struct GetSync<'c> {
+    handler: EntityContextSyncs<'c>,
+    id: String,
+    retry: Option<RetryPolicy>,
+}
+
+impl GetSync<'_> {
+    /// Sends the request and decodes the reply.
+    pub async fn send(self) -> Result<Response<IntegrationConfig>> {
+        check_id(&self.id)?;
+        let id = self.id.as_str();
+        let done = self
+            .handler
+            .call(Operation::Get, self.retry.as_ref())
+            .execute(|c| async move {
+                c.get_security_monitoring_integration_config()
+                    .integration_config_id(id)
+                    .send()
+                    .await
+            })
+            .await?;
+        config_response(done, Operation::Get)
+    }
+}
+call_builder!(GetSync => IntegrationConfig);
+
+/// A pending delete.
+#[derive(Debug)]
+#[must_use = "a DeleteSync does nothing until sent or awaited"]
+pub struct DeleteSync<'c> {
+    handler: EntityContextSyncs<'c>,
+    id: String,
+    retry: Option<RetryPolicy>,
+}
+
+impl DeleteSync<'_> {
+    /// Sends the request.
+    pub async fn send(self) -> Result<Response<Deleted>> {
+        check_id(&self.id)?;
+        let id = self.id.as_str();
+        let mut call = self.handler.call(Operation::Delete, self.retry.as_ref());
+        call.gone_is_done = true;
+        let done = call
+            .execute(|c| async move {
+                c.delete_security_monitoring_integration_config()
+                    .integration_config_id(id)
+                    .send()
+                    .await
+            })
+            .await?;
+        let deleted = Deleted {
+            id: self.id.clone(),
+            deleted_by_earlier_attempt: done.body.is_none(),
+        };
+        Ok(Response::new(
+            deleted,
+            done.status,
+            done.rate_limit,
+            done.attempts,
+        ))
+    }
+}
+call_builder!(DeleteSync => Deleted);
+
+/// A 400 is the answer "not valid"; anything else is the error it is.
+fn credentials_check(result: Result<crate::exec::Done<()>>) -> Result<Response<CredentialsCheck>> {
+    match result {
+        Ok(done) => Ok(Response::new(
+            CredentialsCheck {
+                valid: true,
+                errors: Vec::new(),
+            },
+            done.status,
+            done.rate_limit,
+            done.attempts,
+        )),
+        Err(Error::Api {
+            status: 400,
+            errors,
+            rate_limit,
+            attempts,
+            ..
+        }) => Ok(Response::new(
+            CredentialsCheck {
+                valid: false,
+                errors,
+            },
+            400,
+            rate_limit,
+            attempts,
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// A pending check of a configuration's stored credentials.
+#[derive(Debug)]
+#[must_use = "a ValidateSync does nothing until sent or awaited"]
+pub struct ValidateSync<'c> {
+    handler: EntityContextSyncs<'c>,
+    id: String,
+    retry: Option<RetryPolicy>,
+}
+
+impl ValidateSync<'_> {
+    /// Sends the request; `valid: false` when Datadog answers 400.
+    pub async fn send(self) -> Result<Response<CredentialsCheck>> {
+        check_id(&self.id)?;
+        let id = self.id.as_str();
+        let result = self
+            .handler
+            .call(Operation::Validate, self.retry.as_ref())
+            .execute(|c| async move {
+                c.validate_security_monitoring_integration_config()
+                    .integration_config_id(id)
+                    .send()
+                    .await
+            })
+            .await;
+        credentials_check(result)
+    }
+}
+call_builder!(ValidateSync => CredentialsCheck);
+
+/// A pending check of credentials.
+#[derive(Debug)]
+#[must_use = "a ValidateCredentials does nothing until sent or awaited"]
+pub struct ValidateCredentials<'c> {
+    handler: EntityContextSyncs<'c>,
+    domain: String,
+    credentials: Credentials,
+    retry: Option<RetryPolicy>,
+}
+
+impl ValidateCredentials<'_> {
+    /// Sends the request; `valid: false` when Datadog answers 400.
+    pub async fn send(self) -> Result<Response<CredentialsCheck>> {
+        crate::new_sync::check_domain(&self.domain)?;
+        self.credentials.validate()?;
+        let integration_type = self.credentials.integration_type();
+        let body = crate::update::validate_request(self.domain.clone(), self.credentials.clone());
+        let mut call = self
+            .handler
+            .call(Operation::ValidateCredentials, self.retry.as_ref());
+        self.credentials.secret_strs(&mut call.secrets);
+        call.integration_type = Some(integration_type.as_str());
+        let result = call
+            .execute(|c| {
+                let body = body.clone();
+                async move {
+                    c.validate_security_monitoring_integration_credentials()
+                        .body(body)
+                        .send()
+                        .await
+                }
+            })
+            .await;
+        credentials_check(result)
+    }
+}
+call_builder!(ValidateCredentials => CredentialsCheck);
+
+/// A pending activation.
+#[derive(Debug)]
+#[must_use = "an Activate does nothing until sent or awaited"]
+pub struct Activate<'c> {
+    handler: EntityContextSyncs<'c>,
+    integration_type: IntegrationType,
+    name: Option<String>,
+    domain: Option<String>,
+    settings: Option<serde_json::Map<String, serde_json::Value>>,
+    retry: Option<RetryPolicy>,
+}
+
+impl Activate<'_> {
+    /// The display name of the activated integration.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Its domain.
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+
+    /// Its settings.
+    pub fn settings(
+        mut self,
+        settings: impl IntoIterator<Item = (String, serde_json::Value)>,
+    ) -> Self {
+        self.settings = Some(settings.into_iter().collect());
+        self
+    }
+
+    /// Sends the request and decodes the reply.
+    pub async fn send(self) -> Result<Response<IntegrationConfig>> {
+        let path = type_path(&self.integration_type)?;
+        if let Some(name) = &self.name {
+            crate::new_sync::check_text("name", name, crate::MAX_NAME_CHARS)?;
         }
+        if let Some(domain) = &self.domain {
+            crate::new_sync::check_domain(domain)?;
+        }
+        if let Some(settings) = &self.settings {
+            crate::new_sync::check_settings(settings)?;
+        }
+        let body = (self.name.is_some() || self.domain.is_some() || self.settings.is_some()).then(|| {
+            wire::SecurityMonitoringIntegrationActivateRequest {
+                data: Some(wire::SecurityMonitoringIntegrationActivateData {
+                    attributes: Some(wire::SecurityMonitoringIntegrationActivateAttributes {
+                        domain: self.domain.clone(),
+                        name: self.name.clone(),
+                        settings: self.settings.clone().map(wire::SecurityMonitoringIntegrationConfigSettings),
+                    }),
+                    type_: Some(wire::SecurityMonitoringIntegrationActivateResourceType::ActivateEntraIdRequest),
+                }),
+            }
+        });
+        let mut call = self.handler.call(Operation::Activate, self.retry.as_ref());
+        call.integration_type = Some(self.integration_type.as_str());
+        let path = path.as_str();
+        let done = call
+            .execute(|c| {
+                let body = body.clone();
+                async move {
+                    let req = c.activate_integration().integration_type(path);
+                    match body {
+                        Some(body) => req.body(body).send().await,
+                        None => req.send().await,
+                    }
+                }
+            })
+            .await?;
+        config_response(done, Operation::Activate)
     }
 }
+call_builder!(Activate => IntegrationConfig);
 
-impl<'c> IntoFuture for CreateSync<'c> {
-    type Output = Result<Response<IntegrationConfig>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
+/// A pending deactivation.
+#[derive(Debug)]
+#[must_use = "a Deactivate does nothing until sent or awaited"]
+pub struct Deactivate<'c> {
+    handler: EntityContextSyncs<'c>,
+    integration_type: IntegrationType,
+    retry: Option<RetryPolicy>,
+}
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+impl Deactivate<'_> {
+    /// Sends the request and decodes the reply.
+    pub async fn send(self) -> Result<Response<IntegrationConfig>> {
+        let path = type_path(&self.integration_type)?;
+        let path = path.as_str();
+        let mut call = self
+            .handler
+            .call(Operation::Deactivate, self.retry.as_ref());
+        call.integration_type = Some(self.integration_type.as_str());
+        let done = call
+            .execute(|c| async move {
+                c.deactivate_integration()
+                    .integration_type(path)
+                    .send()
+                    .await
+            })
+            .await?;
+        config_response(done, Operation::Deactivate)
     }
 }
+call_builder!(Deactivate => IntegrationConfig);
+
+/// A pending read of the Entra ID app registrations.
+#[derive(Debug)]
+#[must_use = "an EntraIdAppRegistrations does nothing until sent or awaited"]
+pub struct EntraIdAppRegistrations<'c> {
+    handler: EntityContextSyncs<'c>,
+    retry: Option<RetryPolicy>,
+}
+
+impl EntraIdAppRegistrations<'_> {
+    /// Sends the request and decodes the reply.
+    pub async fn send(self) -> Result<Response<AzureAppRegistrations>> {
+        let done = self
+            .handler
+            .call(Operation::EntraIdAppRegistrations, self.retry.as_ref())
+            .execute(|c| async move { c.get_entra_id_azure_app_registrations().send().await })
+            .await?;
+        done.into_response(Operation::EntraIdAppRegistrations)
+    }
+}
+call_builder!(EntraIdAppRegistrations => AzureAppRegistrations);

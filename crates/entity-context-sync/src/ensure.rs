@@ -1,0 +1,218 @@
+//! [`EnsureSync`]: declare a sync and converge to it, without duplicates.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+
+use serde::Serialize;
+
+use crate::syncs::{EntityContextSyncs, call_builder};
+use crate::{Error, IntegrationConfig, NewSync, Response, Result, RetryPolicy};
+
+/// What [`ensure`](crate::EntityContextSyncs::ensure) did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub enum EnsureOutcome {
+    /// No config of that source type had the name: one was created.
+    Created,
+    /// One had it and differed: only the differing fields were sent.
+    Updated,
+    /// One had it and matched: nothing was sent but the list.
+    Unchanged,
+}
+
+/// The config after [`ensure`](crate::EntityContextSyncs::ensure), and what it did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Ensured {
+    /// Created, Updated or Unchanged.
+    pub outcome: EnsureOutcome,
+    /// The config as Datadog now has it.
+    pub config: IntegrationConfig,
+    /// The fields an update sent (`domain`, `settings`, `secrets`); empty otherwise.
+    pub changed: Vec<&'static str>,
+}
+
+/// A pending `ensure`: send with [`send`](Self::send) or `.await`.
+///
+/// A config is identified by its source type and name. Secrets are write-only
+/// and cannot be compared: they are sent on create, and on update only with
+/// [`rotate_secrets`](Self::rotate_secrets). Settings match when every
+/// setting given has the same value on the server (extra server-side
+/// settings are left alone).
+///
+/// ```no_run
+/// # async fn run(client: entity_context_sync::Client) -> entity_context_sync::Result<()> {
+/// use entity_context_sync::{EnsureOutcome, NewSync};
+/// let ensured = client
+///     .entity_context_syncs()
+///     .ensure(NewSync::okta("Okta prod", "acme.okta.com", "00token"))
+///     .await?;
+/// if ensured.outcome == EnsureOutcome::Created {
+///     println!("created {}", ensured.config.id);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+#[must_use = "an EnsureSync does nothing until sent or awaited"]
+pub struct EnsureSync<'c> {
+    handler: EntityContextSyncs<'c>,
+    sync: NewSync,
+    rotate: bool,
+    retry: Option<RetryPolicy>,
+}
+
+impl<'c> EnsureSync<'c> {
+    pub(crate) fn new(handler: EntityContextSyncs<'c>, sync: NewSync) -> Self {
+        Self {
+            handler,
+            sync,
+            rotate: false,
+            retry: None,
+        }
+    }
+
+    /// Also send the secrets when the config exists (rotation). Off by default.
+    pub fn rotate_secrets(mut self, rotate: bool) -> Self {
+        self.rotate = rotate;
+        self
+    }
+
+    /// Lists, then creates, updates or does nothing.
+    pub async fn send(self) -> Result<Response<Ensured>> {
+        self.sync.validate()?;
+        let mut attempts = 0;
+        let (existing, _) = self.find(&mut attempts).await?;
+        let Some(existing) = existing else {
+            return self.create(attempts).await;
+        };
+        let sync = &self.sync;
+        let mut update = self
+            .handler
+            .update(existing.id.clone(), sync.integration_type());
+        if let Some(policy) = &self.retry {
+            update = update.retry_policy(policy.clone());
+        }
+        let mut changed = Vec::new();
+        if existing.domain != sync.domain() {
+            update = update.domain(sync.domain());
+            changed.push("domain");
+        }
+        let settings = sync.settings_map();
+        if settings
+            .iter()
+            .any(|(k, v)| existing.settings.get(k) != Some(v))
+        {
+            update = update.settings(settings.clone());
+            changed.push("settings");
+        }
+        if self.rotate && !sync.credentials().is_empty() {
+            update = update.credentials(sync.credentials().clone());
+            changed.push("secrets");
+        }
+        if changed.is_empty() {
+            let config = existing;
+            return Ok(Response::new(
+                Ensured {
+                    outcome: EnsureOutcome::Unchanged,
+                    config,
+                    changed,
+                },
+                200,
+                None,
+                attempts,
+            ));
+        }
+        let updated = update.send().await?;
+        Ok(updated.map_attempts(attempts).map(|config| Ensured {
+            outcome: EnsureOutcome::Updated,
+            config,
+            changed,
+        }))
+    }
+
+    /// The config of this source type with this name, if any; two is an error.
+    async fn find(&self, attempts: &mut u32) -> Result<(Option<IntegrationConfig>, Response<()>)> {
+        let mut list = self
+            .handler
+            .list()
+            .integration_type(self.sync.integration_type());
+        if let Some(policy) = &self.retry {
+            list = list.retry_policy(policy.clone());
+        }
+        let listed = list.send().await?;
+        *attempts += listed.attempts;
+        let name = self.sync.name();
+        let meta = Response::new(
+            (),
+            listed.status,
+            listed.rate_limit.clone(),
+            listed.attempts,
+        );
+        let mut matches = listed.value.into_iter().filter(|c| {
+            c.name.as_deref() == Some(name) && c.integration_type == self.sync.integration_type()
+        });
+        let first = matches.next();
+        if let Some(second) = matches.next() {
+            let mut ids = vec![first.map(|c| c.id).unwrap_or_default(), second.id];
+            ids.extend(matches.map(|c| c.id));
+            return Err(Error::Ambiguous {
+                integration_type: self.sync.integration_type().to_string(),
+                name: name.to_string(),
+                ids,
+            });
+        }
+        Ok((first, meta))
+    }
+
+    /// Creates; a create that may have been applied is resolved by listing.
+    async fn create(&self, mut attempts: u32) -> Result<Response<Ensured>> {
+        let created = |r: Response<IntegrationConfig>, attempts: u32| {
+            r.map_attempts(attempts).map(|config| Ensured {
+                outcome: EnsureOutcome::Created,
+                config,
+                changed: Vec::new(),
+            })
+        };
+        let mut create = self.handler.create(self.sync.clone());
+        if let Some(policy) = &self.retry {
+            create = create.retry_policy(policy.clone());
+        }
+        let error = match create.send().await {
+            Ok(r) => return Ok(created(r, attempts)),
+            Err(e) if e.may_have_been_applied() => e,
+            Err(e) => return Err(e),
+        };
+        tracing::info!(error = %error, "create may have been applied; listing to find out");
+        attempts += error_attempts(&error);
+        match self.find(&mut attempts).await? {
+            (Some(config), meta) => Ok(Response::new(
+                Ensured {
+                    outcome: EnsureOutcome::Created,
+                    config,
+                    changed: Vec::new(),
+                },
+                meta.status,
+                meta.rate_limit,
+                attempts,
+            )),
+            // Listed and absent: it was not applied, so one more create is safe.
+            (None, _) => {
+                let mut create = self.handler.create(self.sync.clone());
+                if let Some(policy) = &self.retry {
+                    create = create.retry_policy(policy.clone());
+                }
+                Ok(created(create.send().await?, attempts))
+            }
+        }
+    }
+}
+call_builder!(EnsureSync => Ensured);
+
+fn error_attempts(error: &Error) -> u32 {
+    match error {
+        Error::Api { attempts, .. }
+        | Error::Timeout { attempts, .. }
+        | Error::Transport { attempts, .. } => *attempts,
+        _ => 1,
+    }
+}
