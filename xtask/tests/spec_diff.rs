@@ -313,7 +313,7 @@ fn request_body_schema_changed() {
         }),
         [
             "operation CreateConfig: request body application/json: schema: CreateRequest -> CreateData",
-            "schema CreateRequest: removed (was object)",
+            "schema CreateRequest: removed (was object {data*})",
         ]
     );
 }
@@ -821,7 +821,7 @@ fn schema_added_when_upstream_references_it() {
         }),
         [
             "schema CreateAttributes: discriminator mapping changed: ENTRA_ID -> EntraIdCreate became EntraIdSecrets",
-            "schema EntraIdSecrets: added: object",
+            "schema EntraIdSecrets: added: object {client_secret}",
         ]
     );
 }
@@ -938,7 +938,7 @@ fn realistic_change_output_is_grouped_sorted_and_stable() {
         "\
 schema CreateAttributes: oneOf member added: CrowdStrikeCreate
 schema CreateAttributes: discriminator mapping added: CROWDSTRIKE -> CrowdStrikeCreate
-schema CrowdStrikeCreate: added: object
+schema CrowdStrikeCreate: added: object {domain*, integration_type*, name*}
 schema IntegrationType: enum value added: CROWDSTRIKE
 schema IntegrationTypeCrowdStrike: added: string enum [CROWDSTRIKE]
 schema OktaSecrets: property added: client_secret (string)

@@ -947,7 +947,7 @@ pub(crate) fn summary(schema: Option<&Value>) -> String {
             Some(ap @ Value::Object(o)) if !m.contains_key("properties") && !o.is_empty() => {
                 format!("map of {}", summary(Some(ap)))
             }
-            _ if m.contains_key("properties") => "object".to_string(),
+            _ if m.contains_key("properties") => object_summary(m),
             Some(Value::Object(_) | Value::Bool(true)) => "free-form object".to_string(),
             _ => "object".to_string(),
         },
@@ -966,6 +966,35 @@ pub(crate) fn summary(schema: Option<&Value>) -> String {
         }
     }
     s
+}
+
+/// `object {a*, b}`: property names, `*` marking required ones, at most six.
+fn object_summary(m: &Map<String, Value>) -> String {
+    let required: BTreeSet<&str> = m
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let properties = m.get("properties").and_then(Value::as_object);
+    let mut names: Vec<String> = properties
+        .into_iter()
+        .flat_map(|p| p.keys())
+        .take(6)
+        .map(|k| {
+            let star = if required.contains(k.as_str()) {
+                "*"
+            } else {
+                ""
+            };
+            format!("{k}{star}")
+        })
+        .collect();
+    if properties.is_some_and(|p| p.len() > 6) {
+        names.push("…".to_string());
+    }
+    format!("object {{{}}}", names.join(", "))
 }
 
 fn body_summary(m: &Map<String, Value>) -> String {
