@@ -34,13 +34,18 @@ pub fn default_user_agent() -> String {
 ///
 /// ```no_run
 /// # async fn run() -> entity_context_sync::Result<()> {
-/// use entity_context_sync::{Client, NewSync};
+/// use entity_context_sync::{Client, NewSync, ServiceAccountKey};
 /// let client = Client::from_env()?; // DD_API_KEY, DD_APP_KEY, DD_SITE
-/// let sync = client
-///     .entity_context_syncs()
-///     .create(NewSync::google_workspace("My GWS Integration", "siem-test.com").admin_email("admin@siem-test.com"))
+/// let key = ServiceAccountKey::from_file("service-account-key.json")?;
+/// let syncs = client.entity_context_syncs();
+/// let sync = syncs
+///     .create(NewSync::google_workspace("My GWS Integration", "siem-test.com", key).admin_email("admin@siem-test.com"))
 ///     .await?;
-/// println!("created {} ({:?})", sync.id, sync.state);
+/// println!("created {} ({})", sync.id, sync.integration_type);
+/// for config in syncs.list().await?.iter() {
+///     println!("{} {}", config.id, config.name.as_deref().unwrap_or(""));
+/// }
+/// syncs.delete(&sync.id).await?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -96,10 +101,12 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Escape hatch: the progenitor-generated client underneath, already
-    /// configured with this client's base URL, credentials and HTTP client.
-    /// Its API follows the spec and may change whenever the spec does; it
-    /// does not retry, and its response slot is shared across calls.
+    /// Escape hatch, **unstable**: the progenitor-generated client underneath,
+    /// already configured with this client's base URL, credentials and HTTP
+    /// client. Its API follows the spec and changes whenever the spec does,
+    /// in any release, without a deprecation period; it does not retry,
+    /// scrub or trace, and its response slot is shared across calls. Prefer
+    /// [`entity_context_syncs`](Self::entity_context_syncs).
     pub fn inner(&self) -> &entity_context_sync_client::Client {
         &self.inner.generated
     }

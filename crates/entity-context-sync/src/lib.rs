@@ -34,7 +34,9 @@ pub use new_sync::{
 };
 pub use operation::Operation;
 pub use rate_limit::RateLimit;
-pub use retry::{RecordingSleep, RetryPolicy, Sleep, TokioSleep};
+#[cfg(feature = "test-util")]
+pub use retry::RecordingSleep;
+pub use retry::{RetryPolicy, Sleep, TokioSleep};
 pub use secrecy::SecretString;
 pub use secrets::MIN_KEY_LEN;
 pub use site::Site;

@@ -27,7 +27,7 @@ pub struct RateLimit {
 
 impl RateLimit {
     /// Reads the headers; `None` when none of them is present.
-    pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Option<Self> {
         // One pass over the headers rather than five lookups. A header sent
         // twice counts by its first value, as `HeaderMap::get` would return.
         let mut rl = RateLimit::default();

@@ -7,7 +7,9 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+#[cfg(feature = "test-util")]
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 /// How a [`Client`](crate::Client) retries.
@@ -127,18 +129,23 @@ pub(crate) type SharedSleep = Arc<dyn Sleep>;
 
 /// A [`Sleep`] that records each requested wait and returns at once: for
 /// tests of retry behaviour (yours and ours) that must not really wait.
+/// Needs the `test-util` feature.
 ///
 /// ```
+/// # #[cfg(feature = "test-util")] {
 /// use entity_context_sync::{Client, RecordingSleep};
 /// let sleep = RecordingSleep::default();
 /// let client = Client::builder().api_key("example-api-key").app_key("example-app-key").sleep_impl(sleep.clone()).build()?;
 /// // ... drive `client` against a mock answering 429 ...
 /// assert!(sleep.waits().is_empty());
+/// # }
 /// # Ok::<(), entity_context_sync::Error>(())
 /// ```
+#[cfg(feature = "test-util")]
 #[derive(Debug, Clone, Default)]
 pub struct RecordingSleep(Arc<Mutex<Vec<Duration>>>);
 
+#[cfg(feature = "test-util")]
 impl RecordingSleep {
     /// Every wait requested so far, in order (clones share the record).
     pub fn waits(&self) -> Vec<Duration> {
@@ -149,6 +156,7 @@ impl RecordingSleep {
     }
 }
 
+#[cfg(feature = "test-util")]
 impl Sleep for RecordingSleep {
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
         self.0
