@@ -44,9 +44,11 @@ pub(crate) async fn front(
         inner.seq += 1;
         let seq = inner.seq;
         let fault = inner.faults.take(seq);
-        let recorded_body = bytes.as_deref().unwrap_or_default();
-        let record = RecordedRequest::new(seq, &parts, recorded_body, fault.clone());
-        inner.log.push(record);
+        if shared.options.record {
+            let recorded_body = bytes.as_deref().unwrap_or_default();
+            let record = RecordedRequest::new(seq, &parts, recorded_body, fault.clone());
+            inner.log.push(record);
+        }
         (seq, fault)
     };
     let Ok(bytes) = bytes else {

@@ -63,6 +63,15 @@ impl Builder {
         self
     }
 
+    /// Whether to keep every request for [`FakeDatadog::requests`] (default
+    /// `true`). Benches that send many requests can turn it off so the log
+    /// does not grow; requests are still numbered for faults, and
+    /// [`FakeDatadog::total_requests`] still counts them.
+    pub fn record_requests(mut self, record: bool) -> Self {
+        self.options.record = record;
+        self
+    }
+
     /// The port to bind on 127.0.0.1 (default 0: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -191,6 +200,7 @@ impl FakeDatadog {
                 api_key: FAKE_API_KEY.to_owned(),
                 app_key: FAKE_APP_KEY.to_owned(),
                 rate_limit: None,
+                record: true,
             },
             port: 0,
         }
@@ -297,7 +307,8 @@ impl FakeDatadog {
     }
 
     /// Every request received since start or the last [`reset`](Self::reset),
-    /// in arrival order, redacted (see [`RecordedRequest`]).
+    /// in arrival order, redacted (see [`RecordedRequest`]); empty if
+    /// [`Builder::record_requests`] turned recording off.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.lock().log.clone()
     }

@@ -17,6 +17,8 @@ pub(crate) struct Options {
     pub(crate) app_key: String,
     /// `(limit, period_secs)` when a limit is enforced from the start.
     pub(crate) rate_limit: Option<(u32, u64)>,
+    /// Whether requests are kept for [`FakeDatadog::requests`](crate::FakeDatadog::requests).
+    pub(crate) record: bool,
 }
 
 /// Everything that changes while the fake runs.

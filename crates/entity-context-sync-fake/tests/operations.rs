@@ -396,9 +396,11 @@ async fn unknown_paths_are_404_and_wrong_methods_405() {
     let reply = call(&fake, Method::GET, "/a/b/c", None).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.json(), json!({"errors": ["Not found"]}));
+    assert_eq!(reply.header("x-ratelimit-name"), "integration_config");
     let reply = call(&fake, Method::PUT, "", None).await;
     assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(reply.json(), json!({"errors": ["Method not allowed"]}));
+    assert_eq!(reply.header("x-ratelimit-remaining"), "998");
 }
 
 #[tokio::test]
@@ -470,4 +472,20 @@ async fn dropping_the_async_fake_stops_it() {
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     let result = common::http().get(url).send().await;
     assert!(result.is_err(), "{result:?}");
+}
+
+#[tokio::test]
+async fn recording_can_be_turned_off_for_benches() {
+    let fake = FakeDatadog::builder().record_requests(false).start().await;
+    fake.fail_on(2, entity_context_sync_fake::Fault::status(500));
+    assert_eq!(
+        call(&fake, Method::GET, "", None).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(&fake, Method::GET, "", None).await.status,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert!(fake.requests().is_empty());
+    assert_eq!(fake.total_requests(), 2);
 }
