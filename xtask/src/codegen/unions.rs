@@ -92,7 +92,7 @@ fn union(spec: &Spec, name: &str, schema: &Value, file: &Path) -> Result<Union, 
             })?;
         if !members.contains(&target) {
             return Err(problem(format!(
-                "maps `{value}` to `{target}`, which is not one of its `oneOf` members"
+                "maps `{value}` to `{target}`, which is not one of its `oneOf` members; add it to `oneOf` or fix the mapping"
             )));
         }
         let member = spec.raw.pointer(&format!("/components/schemas/{target}"));
@@ -102,18 +102,38 @@ fn union(spec: &Spec, name: &str, schema: &Value, file: &Path) -> Result<Union, 
             .is_some_and(|r| r.iter().any(|p| p.as_str() == Some(property)));
         if !required {
             return Err(problem(format!(
-                "member `{target}` does not require the discriminator `{property}`"
+                "member `{target}` does not require the discriminator `{property}`; add `{property}` to its `required` list"
+            )));
+        }
+        if let Some(allowed) = member.and_then(|m| pinned_values(spec, m, property))
+            && !allowed.iter().any(|a| a == value)
+        {
+            return Err(problem(format!(
+                "maps `{value}` to `{target}`, whose `{property}` only allows {}; the mapping value and the member's enum must agree",
+                allowed
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
         let variant = pascal(value);
-        if syn::parse_str::<Ident>(&variant).is_err() || variant == "Unknown" {
+        let unusable = if syn::parse_str::<Ident>(&variant).is_err() {
+            Some("which is not a Rust identifier")
+        } else if variant == "Unknown" {
+            Some("which is reserved for the catch-all `Unknown(RawAttributes)`")
+        } else {
+            None
+        };
+        if let Some(why) = unusable {
             return Err(problem(format!(
-                "maps `{value}`, whose variant name `{variant}` is not usable"
+                "maps `{value}`, whose variant name would be `{variant}`, {why}; variants are named after the mapping values"
             )));
         }
-        if variants.iter().any(|v| v.1 == variant) {
+        if let Some(other) = variants.iter().find(|v| v.1 == variant) {
             return Err(problem(format!(
-                "has two values that become the variant `{variant}`"
+                "maps both `{}` and `{value}` to the variant name `{variant}`; variants are named after the mapping values, so they must differ in more than case and punctuation",
+                other.0
             )));
         }
         let type_name = typify_name(target)
@@ -123,7 +143,7 @@ fn union(spec: &Spec, name: &str, schema: &Value, file: &Path) -> Result<Union, 
     }
     if let Some(missing) = members.iter().find(|m| !mapped.contains(*m)) {
         return Err(problem(format!(
-            "has the member `{missing}` that no `discriminator.mapping` value names"
+            "has the member `{missing}` that no `discriminator.mapping` value names; map its `{property}` value to it"
         )));
     }
     Ok(Union {
@@ -136,6 +156,23 @@ fn union(spec: &Spec, name: &str, schema: &Value, file: &Path) -> Result<Union, 
         property: property.to_string(),
         variants,
     })
+}
+
+/// The values a member's discriminator property allows, when it is an `enum`
+/// (inline or through a `$ref`): the mapping must agree with it, or every
+/// decode of that value would fail.
+fn pinned_values(spec: &Spec, member: &Value, property: &str) -> Option<Vec<String>> {
+    let escaped = property.replace('~', "~0").replace('/', "~1");
+    let mut schema = member.pointer(&format!("/properties/{escaped}"))?;
+    if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+        schema = spec.raw.pointer(target.strip_prefix('#')?)?;
+    }
+    schema
+        .get("enum")?
+        .as_array()?
+        .iter()
+        .map(|v| v.as_str().map(str::to_string))
+        .collect()
 }
 
 /// The `unions` module, or nothing when the spec has no discriminated union.
