@@ -9,13 +9,26 @@ use std::fs;
 use std::path::Path;
 
 use common::{
-    GENERATED, at, edit_yaml, files_under, real_spec, replace_n, replace_once, root_with_spec,
-    root_with_spec_and_generated, xtask_bin,
+    GENERATED, SECRETS_SCHEMAS, SOURCE_TYPES_TAIL, UNION_SCHEMAS, at, edit_yaml, files_under,
+    real_spec, replace_n, replace_once, root_with_spec, root_with_spec_and_generated,
+    synthetic_spec, xtask_bin,
 };
 use xtask::{Mode, SPEC_PATH};
 
 const OPERATION_ID: &str = "CreateSecurityMonitoringIntegrationConfig";
 const OPERATION: &str = "POST /api/v2/security_monitoring/configuration/integration_config";
+const PATH: &str = "/api/v2/security_monitoring/configuration/integration_config";
+
+/// Adds a response to the create operation.
+fn with_create_response(text: &str, status: &str, response: &str) -> String {
+    edit_yaml(text, |doc| {
+        let response: serde_yaml::Value = serde_yaml::from_str(response).expect("response YAML");
+        at(doc, &["paths", PATH, "post", "responses"])
+            .as_mapping_mut()
+            .expect("responses")
+            .insert(status.into(), response);
+    })
+}
 
 /// Runs generation (write mode) on `spec_text` in a fresh temp root and
 /// returns the error's `Display`, after checking that the error names the
@@ -166,7 +179,7 @@ fn external_ref_is_rejected() {
         &real_spec(),
         "$ref: \"#/components/schemas/APIErrorResponse\"",
         "$ref: \"common.yaml#/components/schemas/APIErrorResponse\"",
-        3,
+        4, // the four error responses
     );
     let msg = fails(&text);
     assert_contains(
@@ -264,9 +277,10 @@ fn error_responses_with_different_schemas_are_rejected() {
     assert_contains(
         &msg,
         &[
-            &format!("operation `{OPERATION_ID}` has error responses with different schemas"),
-            "400 -> #/components/schemas/APIErrorResponse",
+            // The first operation using the response (in path order) is named.
+            "operation `ListSecurityMonitoringIntegrationConfigs` has error responses with different schemas",
             "403 -> #/components/schemas/JSONAPIErrorResponse",
+            "429 -> #/components/schemas/APIErrorResponse",
             "one error schema per operation",
         ],
     );
@@ -275,12 +289,10 @@ fn error_responses_with_different_schemas_are_rejected() {
 #[test]
 fn default_response_with_a_different_schema_is_rejected() {
     // progenitor treats `default` as an error response too.
-    let text = replace_once(
+    let text = with_create_response(
         &real_spec(),
-        "        \"429\":\n          $ref: \"#/components/responses/TooManyRequestsResponse\"\n",
-        "        \"429\":\n          $ref: \"#/components/responses/TooManyRequestsResponse\"\n        \
-         default:\n          description: Unexpected error\n          content:\n            \
-         text/plain:\n              schema:\n                type: string\n",
+        "default",
+        "description: Unexpected error\ncontent:\n  text/plain:\n    schema:\n      type: string\n",
     );
     let msg = fails(&text);
     assert_contains(
@@ -416,13 +428,11 @@ fn progenitor_panic_on_request_body_encoding_becomes_an_error() {
 fn progenitor_panic_on_two_success_schemas_becomes_an_error() {
     // A `201` with a different body than the `200`: progenitor asserts one
     // success type per operation.
-    let text = replace_once(
+    let text = with_create_response(
         &real_spec(),
-        "        \"400\":\n          $ref: \"#/components/responses/BadRequestResponse\"\n",
-        "        \"201\":\n          description: Created\n          content:\n            \
-         application/json:\n              schema:\n                \
-         $ref: \"#/components/schemas/APIErrorResponse\"\n        \
-         \"400\":\n          $ref: \"#/components/responses/BadRequestResponse\"\n",
+        "201",
+        "description: Created\ncontent:\n  application/json:\n    schema:\n      \
+         $ref: \"#/components/schemas/APIErrorResponse\"\n",
     );
     let msg = fails(&text);
     assert_contains(
@@ -455,8 +465,8 @@ fn open_enum_value_named_unknown_is_rejected() {
     // `Unknown` is the open enums' catch-all variant.
     let text = replace_n(
         &real_spec(),
-        "        - ENTRA_ID\n",
-        "        - ENTRA_ID\n        - UNKNOWN\n",
+        SOURCE_TYPES_TAIL,
+        &format!("{SOURCE_TYPES_TAIL}        - UNKNOWN\n"),
         2,
     );
     let msg = fails(&text);
@@ -503,8 +513,8 @@ fn open_enum_value_without_a_variant_name_is_rejected() {
     // An empty string value (Datadog has a few) has nothing to name a variant after.
     let text = replace_n(
         &real_spec(),
-        "        - ENTRA_ID\n",
-        "        - ENTRA_ID\n        - \"\"\n",
+        SOURCE_TYPES_TAIL,
+        &format!("{SOURCE_TYPES_TAIL}        - \"\"\n"),
         2,
     );
     let msg = fails(&text);
@@ -522,13 +532,13 @@ fn x_enum_varnames_of_the_wrong_length_are_rejected() {
     // A new value added to `enum` but not to `x-enum-varnames`.
     let text = replace_once(
         &real_spec(),
-        "        - ENTRA_ID\n      example: GOOGLE_WORKSPACE",
-        "        - ENTRA_ID\n        - JUMPCLOUD\n      example: GOOGLE_WORKSPACE",
+        "        - SENTINELONE\n      example: GOOGLE_WORKSPACE",
+        "        - SENTINELONE\n        - JUMPCLOUD\n      example: GOOGLE_WORKSPACE",
     );
     let msg = fails(&text);
     assert_contains(
         &msg,
-        &["enum `SecurityMonitoringIntegrationType` has 4 values but 3 `x-enum-varnames` entries"],
+        &["enum `SecurityMonitoringIntegrationType` has 6 values but 5 `x-enum-varnames` entries"],
     );
 }
 
@@ -537,8 +547,8 @@ fn open_enum_with_a_non_string_value_is_rejected() {
     // `null` in a YAML list is not the string "null".
     let text = replace_n(
         &real_spec(),
-        "        - ENTRA_ID\n",
-        "        - ENTRA_ID\n        - null\n",
+        SOURCE_TYPES_TAIL,
+        &format!("{SOURCE_TYPES_TAIL}        - null\n"),
         2,
     );
     let msg = fails(&text);
@@ -547,6 +557,177 @@ fn open_enum_with_a_non_string_value_is_rejected() {
         &[
             "enum `SecurityMonitoringIntegrationType` is `type: string` but lists the non-string value `null`",
         ],
+    );
+}
+
+/// The synthetic union spec with one mistake; the base itself generates.
+fn union_spec_with(from: &str, to: &str) -> String {
+    let base = synthetic_spec(UNION_SCHEMAS);
+    let root = root_with_spec(&base);
+    if let Err(err) = xtask::codegen::generate(root.path(), Path::new(SPEC_PATH)) {
+        panic!("the base union spec must generate: {err}");
+    }
+    replace_once(&base, from, to)
+}
+
+const UNION: &str = "schema `Attrs` (`oneOf` with a `discriminator`)";
+
+#[test]
+fn union_mapping_to_a_non_member_is_rejected() {
+    // A mapping copied from another union, pointing at a schema outside `oneOf`.
+    let text = union_spec_with(
+        "          beta-two: \"#/components/schemas/BetaAttrs\"\n",
+        "          beta-two: \"#/components/schemas/Body\"\n",
+    );
+    let msg = fails(&text);
+    assert_contains(
+        &msg,
+        &[
+            UNION,
+            "maps `beta-two` to `Body`, which is not one of its `oneOf` members",
+        ],
+    );
+}
+
+#[test]
+fn union_member_missing_from_the_mapping_is_rejected() {
+    // A source type added to `oneOf` but not to the mapping.
+    let text = union_spec_with(
+        "          beta-two: \"#/components/schemas/BetaAttrs\"\n",
+        "",
+    );
+    let msg = fails(&text);
+    assert_contains(
+        &msg,
+        &[
+            UNION,
+            "has the member `BetaAttrs` that no `discriminator.mapping` value names",
+            "map its `kind` value to it",
+        ],
+    );
+}
+
+#[test]
+fn union_member_not_requiring_the_discriminator_is_rejected() {
+    let text = union_spec_with(
+        "      required:\n        - kind\n        - name\n",
+        "      required:\n        - name\n",
+    );
+    let msg = fails(&text);
+    assert_contains(
+        &msg,
+        &[
+            UNION,
+            "member `AlphaAttrs` does not require the discriminator `kind`",
+            "add `kind` to its `required` list",
+        ],
+    );
+}
+
+#[test]
+fn union_values_with_the_same_variant_name_are_rejected() {
+    // `beta_two` and `beta-two` both become `BetaTwo`.
+    let text = union_spec_with(
+        "          ALPHA: \"#/components/schemas/AlphaAttrs\"\n",
+        "          beta_two: \"#/components/schemas/AlphaAttrs\"\n",
+    );
+    let text = replace_once(&text, "            - ALPHA\n", "            - beta_two\n");
+    let msg = fails(&text);
+    assert_contains(
+        &msg,
+        &[
+            UNION,
+            "maps both `beta-two` and `beta_two` to the variant name `BetaTwo`",
+        ],
+    );
+}
+
+#[test]
+fn union_value_named_unknown_is_rejected() {
+    let text = union_spec_with(
+        "          ALPHA: \"#/components/schemas/AlphaAttrs\"\n",
+        "          UNKNOWN: \"#/components/schemas/AlphaAttrs\"\n",
+    );
+    let text = replace_once(&text, "            - ALPHA\n", "            - UNKNOWN\n");
+    let msg = fails(&text);
+    assert_contains(
+        &msg,
+        &[
+            UNION,
+            "maps `UNKNOWN`, whose variant name would be `Unknown`",
+            "reserved for the catch-all `Unknown(RawAttributes)`",
+        ],
+    );
+}
+
+#[test]
+fn union_value_the_member_does_not_allow_is_rejected() {
+    // Every decode of `ALPHA` would fail: the member pins `kind` to `GAMMA`.
+    let text = union_spec_with("            - ALPHA\n", "            - GAMMA\n");
+    let msg = fails(&text);
+    assert_contains(
+        &msg,
+        &[
+            UNION,
+            "maps `ALPHA` to `AlphaAttrs`, whose `kind` only allows `GAMMA`",
+        ],
+    );
+}
+
+/// The synthetic secrets spec with one mistake; the base itself generates.
+fn secrets_spec_with(from: &str, to: &str) -> String {
+    let base = synthetic_spec(SECRETS_SCHEMAS);
+    let root = root_with_spec(&base);
+    if let Err(err) = xtask::codegen::generate(root.path(), Path::new(SPEC_PATH)) {
+        panic!("the base secrets spec must generate: {err}");
+    }
+    replace_once(&base, from, to)
+}
+
+#[test]
+fn write_only_integer_property_is_rejected() {
+    // A port number next to the credentials: not a secret string.
+    let text = secrets_spec_with(
+        "        hint:\n          type: string\n",
+        "        hint:\n          type: string\n        port:\n          type: integer\n",
+    );
+    let msg = fails(&text);
+    assert_contains(
+        &msg,
+        &[
+            "write-only schema `Creds` property `port` is `integer`",
+            "secrets may hold strings, write-only objects and additional properties only",
+        ],
+    );
+}
+
+#[test]
+fn write_only_property_named_extra_is_rejected() {
+    let text = secrets_spec_with(
+        "        hint:\n          type: string\n",
+        "        hint:\n          type: string\n        extra:\n          type: string\n",
+    );
+    let msg = fails(&text);
+    assert_contains(
+        &msg,
+        &[
+            "write-only schema `Creds` has a property named `extra`",
+            "the name kept for additional properties",
+        ],
+    );
+}
+
+#[test]
+fn object_reached_from_a_write_only_schema_is_checked_too() {
+    // `Key` is write-only because `Creds` refers to it.
+    let text = secrets_spec_with(
+        "        private_key:\n          type: string\n",
+        "        private_key:\n          type: array\n          items:\n            type: string\n",
+    );
+    let msg = fails(&text);
+    assert_contains(
+        &msg,
+        &["write-only schema `Key` property `private_key` is `array`"],
     );
 }
 

@@ -8,7 +8,8 @@ use std::fs;
 use std::path::Path;
 
 use common::{
-    GENERATED, real_spec, replace_n, replace_once, root_with_spec_and_generated, xtask_bin,
+    GENERATED, SOURCE_TYPES_TAIL, real_spec, replace_n, replace_once, root_with_spec_and_generated,
+    xtask_bin,
 };
 use xtask::codegen::CLIENT_OUT;
 use xtask::{GENERATE_COMMAND, Mode, PROGENITOR_VERSION, SPEC_PATH, workspace_root};
@@ -79,8 +80,8 @@ fn progenitor_version_matches_cargo_lock() {
 fn changed_spec() -> String {
     let text = replace_n(
         &real_spec(),
-        "        - ENTRA_ID\n",
-        "        - ENTRA_ID\n        - JUMPCLOUD\n",
+        SOURCE_TYPES_TAIL,
+        &format!("{SOURCE_TYPES_TAIL}        - JUMPCLOUD\n"),
         2, // `enum` and `x-enum-varnames`
     );
     replace_once(

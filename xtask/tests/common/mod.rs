@@ -52,6 +52,142 @@ pub fn at<'a>(doc: &'a mut serde_yaml::Value, keys: &[&str]) -> &'a mut serde_ya
     })
 }
 
+/// The real fragment's source-type enum ends with these lines twice (in
+/// `enum` and in `x-enum-varnames`); a new source type goes after them.
+pub const SOURCE_TYPES_TAIL: &str = "        - CROWDSTRIKE\n        - SENTINELONE\n";
+
+/// A small, valid spec written for one test: one `POST /things` operation
+/// whose request body is the component schema `Body`, and `schemas` as the
+/// entries of `components.schemas` (YAML, indented as you like: the common
+/// indentation is removed).
+pub fn synthetic_spec(schemas: &str) -> String {
+    let schemas: String = dedent(schemas)
+        .lines()
+        .map(|l| match l {
+            "" => "\n".to_string(),
+            _ => format!("    {l}\n"),
+        })
+        .collect();
+    format!(
+        "openapi: 3.0.3\n\
+         info:\n  title: synthetic\n  version: \"1.0\"\n\
+         paths:\n  /things:\n    post:\n      operationId: CreateThing\n      \
+         requestBody:\n        required: true\n        content:\n          application/json:\n            \
+         schema:\n              $ref: \"#/components/schemas/Body\"\n      \
+         responses:\n        \"204\":\n          description: No Content\n\
+         components:\n  schemas:\n{schemas}"
+    )
+}
+
+/// Schemas for [`synthetic_spec`]: a request body holding a discriminated union of two members. The second
+/// value's name exercises PascalCase variant naming.
+pub const UNION_SCHEMAS: &str = r##"
+    Body:
+      type: object
+      properties:
+        attributes:
+          $ref: "#/components/schemas/Attrs"
+      required:
+        - attributes
+    Attrs:
+      description: The attributes, one schema per kind.
+      oneOf:
+        - $ref: "#/components/schemas/AlphaAttrs"
+        - $ref: "#/components/schemas/BetaAttrs"
+      discriminator:
+        propertyName: kind
+        mapping:
+          ALPHA: "#/components/schemas/AlphaAttrs"
+          beta-two: "#/components/schemas/BetaAttrs"
+    AlphaAttrs:
+      type: object
+      properties:
+        kind:
+          type: string
+          enum:
+            - ALPHA
+        name:
+          type: string
+      required:
+        - kind
+        - name
+    BetaAttrs:
+      type: object
+      properties:
+        kind:
+          type: string
+          enum:
+            - beta-two
+        size:
+          type: integer
+      required:
+        - kind
+"##;
+
+/// Schemas for [`synthetic_spec`]: a write-only schema with every kind of member secrets support, and one
+/// that refers to it optionally.
+pub const SECRETS_SCHEMAS: &str = r##"
+    Body:
+      type: object
+      properties:
+        secrets:
+          $ref: "#/components/schemas/Creds"
+      required:
+        - secrets
+    Creds:
+      description: Credentials.
+      type: object
+      writeOnly: true
+      properties:
+        token:
+          description: The token.
+          type: string
+        hint:
+          type: string
+        key:
+          $ref: "#/components/schemas/Key"
+        backup:
+          $ref: "#/components/schemas/Key"
+      required:
+        - token
+        - key
+      additionalProperties: {}
+    Key:
+      description: A key file (write-only because `Creds` refers to it).
+      type: object
+      properties:
+        private_key:
+          type: string
+        type:
+          type: string
+      required:
+        - private_key
+        - type
+      additionalProperties: {}
+"##;
+
+/// `text` without the indentation common to its non-blank lines, and without
+/// leading blank lines.
+pub fn dedent(text: &str) -> String {
+    let indent = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    text.lines()
+        .skip_while(|l| l.trim().is_empty())
+        .map(|l| l.get(indent..).unwrap_or("").trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `code` with all whitespace removed, to match generated code independently
+/// of prettyplease's line breaks.
+pub fn squash(code: &str) -> String {
+    code.split_whitespace().collect()
+}
+
 /// A temp workspace root holding `spec_text` at [`SPEC_PATH`], and nothing else.
 pub fn root_with_spec(spec_text: &str) -> TempDir {
     let root = tempfile::tempdir().expect("create temp dir");
