@@ -142,7 +142,7 @@ impl Call<'_, '_> {
                 Outcome::Retry(retry) => retry,
             };
             ambiguous |= retry.ambiguous();
-            let reset = retry.rate_limit.as_ref().and_then(|r| r.reset_after());
+            let reset = retry.reset_after();
             let wait = policy.wait(attempts, reset);
             if attempts > policy.max_retries || waited.saturating_add(wait) > policy.total_budget {
                 let error = retry.into_final(attempts, waited);

@@ -67,6 +67,17 @@ impl Retry {
         }
     }
 
+    /// How long to wait before the retry per the server: `X-RateLimit-Reset`,
+    /// but only for a 429. Every reply carries the rate-limit headers, and on
+    /// a 5xx or a reset their reset (the end of the current window, up to a
+    /// minute away) says nothing about when to try again: that is backoff.
+    pub(crate) fn reset_after(&self) -> Option<Duration> {
+        match self.kind {
+            RetryKind::RateLimited { .. } => self.rate_limit.as_ref()?.reset_after(),
+            RetryKind::NotSent(_) | RetryKind::Transient(_) => None,
+        }
+    }
+
     /// Whether the failed attempt may have been applied.
     pub(crate) fn ambiguous(&self) -> bool {
         matches!(self.kind, RetryKind::Transient(_))
