@@ -81,7 +81,7 @@ impl<'c> EnsureSync<'c> {
     pub async fn send(self) -> Result<Response<Ensured>> {
         self.sync.validate()?;
         let mut attempts = 0;
-        let (existing, _) = self.find(&mut attempts).await?;
+        let (existing, listed) = self.find(&mut attempts).await?;
         let Some(existing) = existing else {
             return self.create(attempts).await;
         };
@@ -102,7 +102,11 @@ impl<'c> EnsureSync<'c> {
             .iter()
             .any(|(k, v)| existing.settings.get(k) != Some(v))
         {
-            update = update.settings(settings.clone());
+            // `settings` is replaced whole: send the server's settings with
+            // ours over them, so settings we were not given are left alone.
+            let mut merged = existing.settings.clone();
+            merged.extend(settings.iter().map(|(k, v)| (k.clone(), v.clone())));
+            update = update.settings(merged);
             changed.push("settings");
         }
         if self.rotate && !sync.credentials().is_empty() {
@@ -117,8 +121,8 @@ impl<'c> EnsureSync<'c> {
                     config,
                     changed,
                 },
-                200,
-                None,
+                listed.status,
+                listed.rate_limit,
                 attempts,
             ));
         }
