@@ -1,36 +1,89 @@
-//! Create an entity context sync configuration.
+//! Create a Google Workspace entity context sync from a service account key file.
 //!
 //! Offline by default: runs against an in-process mock of the endpoint (the
-//! generated httpmock helpers) and prints the request it sent, keys and
-//! secrets redacted, then the decoded config.
+//! generated httpmock helpers) with a fake key file in Google's format
+//! (`tests/fixtures/service-account-key.json`), and prints the request it
+//! sent, keys and every secret redacted (the key file's fields too), then the
+//! decoded config. The private key appears nowhere in the output.
 //!
 //! ```text
 //! cargo run -p entity-context-sync --example create_sync            # offline, no account
-//! cargo run -p entity-context-sync --example create_sync -- --live  # DD_API_KEY, DD_APP_KEY, DD_SITE
+//! GOOGLE_SA_KEY_FILE=path/to/key.json GOOGLE_ADMIN_EMAIL=admin@example.com \
+//! GOOGLE_WORKSPACE_DOMAIN=example.com DD_API_KEY=… DD_APP_KEY=… DD_SITE=us5.datadoghq.com \
+//!   cargo run -p entity-context-sync --example create_sync -- --live
 //! ```
 
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
-use entity_context_sync::{Client, NewSync};
+use entity_context_sync::{Client, NewSync, ServiceAccountKey};
 use entity_context_sync_httpmock::MockServerExt;
 use serde_json::{Value, json};
 
+type BoxError = Box<dyn std::error::Error>;
+
+/// The fake key file the offline run uses (every value fake; the PEM body is
+/// base64 of "canary: this is a fake private key …").
+pub const OFFLINE_KEY_FILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/service-account-key.json"
+);
+
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), BoxError> {
     let live = std::env::args().any(|a| a == "--live");
-    let sync = NewSync::google_workspace("My GWS Integration", "siem-test.com")
-        .admin_email("test@example.com")
-        .setting("setting1", "value1");
+    let mut out = String::new();
+    let result = if live {
+        run_live(&mut out).await
+    } else {
+        run_offline(&mut out).await
+    };
+    print!("{out}");
+    result
+}
 
-    if live {
-        let client = Client::from_env()?;
-        println!("creating on {} …", client.base_url());
-        let created = client.entity_context_syncs().create(sync).await?;
-        println!("{}", serde_json::to_string_pretty(&*created)?);
-        println!("rate limit: {:?}", created.rate_limit);
-        return Ok(());
+/// The sync this example creates, authenticated by the key file at `path`.
+fn google_workspace_sync(
+    key_file: &str,
+    domain: &str,
+    admin_email: Option<String>,
+) -> Result<NewSync, BoxError> {
+    // Errors name the path or the field at fault, never the key's contents.
+    let key = ServiceAccountKey::from_file(key_file)?;
+    let mut sync =
+        NewSync::google_workspace("My GWS Integration", domain, key).setting("setting1", "value1");
+    if let Some(email) = admin_email {
+        sync = sync.admin_email(email);
     }
+    Ok(sync)
+}
 
+/// `--live`: `GOOGLE_SA_KEY_FILE` (path to the key file), optional
+/// `GOOGLE_ADMIN_EMAIL` and `GOOGLE_WORKSPACE_DOMAIN`, and `DD_API_KEY`,
+/// `DD_APP_KEY`, `DD_SITE` for the client.
+pub async fn run_live(out: &mut String) -> Result<(), BoxError> {
+    let key_file = std::env::var("GOOGLE_SA_KEY_FILE")
+        .map_err(|_| "--live needs GOOGLE_SA_KEY_FILE: the path of a service account key file")?;
+    let domain =
+        std::env::var("GOOGLE_WORKSPACE_DOMAIN").unwrap_or_else(|_| "siem-test.com".into());
+    let admin_email = std::env::var("GOOGLE_ADMIN_EMAIL").ok();
+    let sync = google_workspace_sync(&key_file, &domain, admin_email)?;
+    let client = Client::from_env()?;
+    writeln!(out, "creating on {} …", client.base_url())?;
+    let created = client.entity_context_syncs().create(sync).await?;
+    writeln!(out, "{}", serde_json::to_string_pretty(&*created)?)?;
+    writeln!(out, "rate limit: {:?}", created.rate_limit)?;
+    Ok(())
+}
+
+/// The default: create against a local mock, print what was sent (redacted)
+/// and what came back.
+pub async fn run_offline(out: &mut String) -> Result<(), BoxError> {
+    let sync = google_workspace_sync(
+        OFFLINE_KEY_FILE,
+        "siem-test.com",
+        Some("admin@siem-test.com".into()),
+    )?;
     let server = httpmock::MockServer::start_async().await;
     let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
     let record = seen.clone();
@@ -71,27 +124,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .app_key("offline-demo-app-key")
         .base_url(server.base_url())
         .build()?;
-    println!("offline: against a local mock at {}\n", client.base_url());
+    writeln!(
+        out,
+        "offline: against a local mock at {}",
+        client.base_url()
+    )?;
+    writeln!(out, "sync: {sync:?}\n")?;
     let created = client.entity_context_syncs().create(sync).await?;
 
     let requests = seen.lock().map(|s| s.clone()).unwrap_or_default();
-    println!(
+    writeln!(
+        out,
         "request sent:\n{}\n",
         serde_json::to_string_pretty(&requests)?
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "decoded config:\n{}\n",
         serde_json::to_string_pretty(&created.value)?
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "rate limit: {}",
         serde_json::to_string(&created.rate_limit)?
-    );
-    println!("attempts: {}", created.attempts);
+    )?;
+    writeln!(out, "attempts: {}", created.attempts)?;
     Ok(())
 }
 
-/// Method, path, headers (credentials redacted) and body (secrets redacted).
+/// Method, path, headers (credentials redacted) and body (every value under
+/// `secrets` redacted, at any depth: the key file's fields too).
 fn redacted_view(req: &httpmock::prelude::HttpMockRequest) -> Value {
     let headers: serde_json::Map<String, Value> = req
         .headers()
@@ -106,8 +168,17 @@ fn redacted_view(req: &httpmock::prelude::HttpMockRequest) -> Value {
         })
         .collect();
     let mut body: Value = serde_json::from_slice(req.body().as_ref()).unwrap_or(Value::Null);
-    if let Some(Value::Object(secrets)) = body.pointer_mut("/data/attributes/secrets") {
-        secrets.values_mut().for_each(|v| *v = json!("[redacted]"));
+    if let Some(secrets) = body.pointer_mut("/data/attributes/secrets") {
+        redact(secrets);
     }
     json!({ "method": req.method().to_string(), "path": req.uri().path(), "headers": headers, "body": body })
+}
+
+/// Every leaf of `value` replaced by `"[redacted]"`; keys and nesting kept.
+fn redact(value: &mut Value) {
+    match value {
+        Value::Object(map) => map.values_mut().for_each(redact),
+        Value::Array(items) => items.iter_mut().for_each(redact),
+        leaf => *leaf = json!("[redacted]"),
+    }
 }

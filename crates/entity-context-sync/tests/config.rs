@@ -150,7 +150,7 @@ async fn env_keys_are_trimmed_and_sent() {
     assert_eq!(client.base_url(), server.base_url());
     client
         .entity_context_syncs()
-        .create(NewSync::okta("o", "acme.okta.com").secret("api_token", SECRET))
+        .create(NewSync::okta("o", "acme.okta.com", SECRET))
         .await
         .expect("create succeeds");
     let seen = requests.only();
@@ -191,7 +191,10 @@ fn env_from_missing_or_empty_keys_and_bad_site() {
 #[test]
 fn env_key_with_invalid_characters_names_the_variable() {
     let err = Client::builder()
-        .env_from(env(&[("DD_API_KEY", "abc def"), ("DD_APP_KEY", APP_KEY)]))
+        .env_from(env(&[
+            ("DD_API_KEY", "abc def-ghij"),
+            ("DD_APP_KEY", APP_KEY),
+        ]))
         .and_then(ClientBuilder::build)
         .expect_err("space inside the key");
     let text = shown(&err);
@@ -201,6 +204,46 @@ fn env_key_with_invalid_characters_names_the_variable() {
     );
     assert!(text.contains("position 4"), "{text}");
     assert!(!text.contains("abc def"), "{text}");
+}
+
+/// Keys shorter than `MIN_KEY_LEN` are refused at build with a clear
+/// message (a 1-character key would otherwise be masked inside every word of
+/// every error message), and never quoted.
+#[test]
+fn keys_shorter_than_min_key_len_are_refused_at_build() {
+    assert_eq!(entity_context_sync::MIN_KEY_LEN, 8);
+    for (api, app, what) in [
+        ("k", APP_KEY, "api_key"),
+        (API_KEY, "q", "app_key"),
+        ("k3y-123", APP_KEY, "api_key"),
+        (" \tk3y4567 ", "q", "api_key"),
+    ] {
+        let err = Client::builder()
+            .api_key(api)
+            .app_key(app)
+            .build()
+            .expect_err("too short");
+        let text = shown(&err);
+        assert!(matches!(err, Error::Config { .. }), "{text}");
+        assert!(
+            text.contains(&format!(
+                "{what} is too short to be a Datadog key (fewer than 8 characters)"
+            )),
+            "{api:?}/{app:?}: {text}"
+        );
+        assert!(!text.contains("k3y"), "{text}");
+    }
+    let err = Client::builder()
+        .env_from(env(&[("DD_API_KEY", API_KEY), ("DD_APP_KEY", "x")]))
+        .and_then(ClientBuilder::build)
+        .expect_err("short env key");
+    assert!(shown(&err).contains("DD_APP_KEY is too short"), "{err}");
+    // Exactly MIN_KEY_LEN characters (after trimming) is accepted.
+    Client::builder()
+        .api_key(" k3y45678\n")
+        .app_key("a".repeat(8))
+        .build()
+        .expect("8 characters is enough");
 }
 
 #[test]
@@ -216,9 +259,10 @@ fn missing_empty_and_invalid_keys_are_config_errors() {
         (" \t\n", APP_KEY, "api_key is empty"),
         (API_KEY, "", "app_key is empty"),
         ("k3y with space", APP_KEY, "api_key contains a character"),
-        ("k3y\u{0}nul", APP_KEY, "api_key contains a character"),
+        (API_KEY, "k", "app_key is too short"),
+        ("k3y\u{0}nul-key", APP_KEY, "api_key contains a character"),
         (API_KEY, "k3y\nnewline", "app_key contains a character"),
-        (API_KEY, "k3yé", "app_key contains a character"),
+        (API_KEY, "k3y-clé-1234", "app_key contains a character"),
     ] {
         let err = Client::builder()
             .api_key(api)
@@ -292,7 +336,7 @@ async fn base_url_path_prefix_is_kept_and_trailing_slash_dropped() {
     );
     client
         .entity_context_syncs()
-        .create(NewSync::okta("o", "acme.okta.com").secret("api_token", SECRET))
+        .create(NewSync::okta("o", "acme.okta.com", SECRET))
         .await
         .expect("create succeeds");
     assert_eq!(mock.calls(), 1);
@@ -314,9 +358,15 @@ async fn debug_output_never_contains_keys_or_secrets() {
     });
     let builder = builder(&server.base_url());
     let client = builder.clone().build().expect("valid client");
-    let sync = NewSync::google_workspace("n", "siem-test.com")
-        .admin_email(SECRET)
-        .secret("other", "canary-other-secret-55e1");
+    let sync = gws("n", "siem-test.com");
+    let okta = NewSync::okta("n", "siem-test.okta.com", "canary-other-secret-55e1");
+    let crowdstrike = NewSync::crowdstrike(
+        "n",
+        "api.crowdstrike.com",
+        "canary-cs-client-id-3c1a",
+        "canary-cs-client-secret-8d2f",
+    );
+    let key = canary_key();
     let syncs = client.entity_context_syncs();
     let pending = syncs.create(sync.clone());
     let mut texts = vec![
@@ -327,6 +377,10 @@ async fn debug_output_never_contains_keys_or_secrets() {
         format!("{:?}", client.inner()),
         format!("{sync:?}"),
         format!("{sync:#?}"),
+        format!("{okta:?}"),
+        format!("{crowdstrike:#?}"),
+        format!("{key:?}"),
+        format!("{:?}", sync.credentials()),
         format!("{syncs:?}"),
         format!("{pending:?}"),
     ];
@@ -336,7 +390,7 @@ async fn debug_output_never_contains_keys_or_secrets() {
 
     let refused = client
         .entity_context_syncs()
-        .create(NewSync::okta("n", "x.com").secret("api_token", ""))
+        .create(NewSync::okta("n", "x.com", ""))
         .await
         .expect_err("empty secret");
     texts.push(shown(&refused));
@@ -347,11 +401,19 @@ async fn debug_output_never_contains_keys_or_secrets() {
     texts.push(shown(&config));
 
     assert!(
-        texts[5].contains("admin_email"),
+        texts[5].contains("admin_email") && texts[5].contains("private_key"),
         "secret keys are shown: {}",
         texts[5]
     );
     for text in &texts {
-        assert_no_leak(text, &[SECRET, "canary-other-secret-55e1"]);
+        assert_no_leak(
+            text,
+            &[
+                SECRET,
+                "canary-other-secret-55e1",
+                "canary-cs-client-id-3c1a",
+                "canary-cs-client-secret-8d2f",
+            ],
+        );
     }
 }

@@ -5,7 +5,8 @@ mod common;
 
 use common::*;
 use entity_context_sync::{
-    Client, IntegrationType, NewSync, RetryPolicy, SecretString, default_user_agent,
+    Client, Credentials, IntegrationType, NewSync, RetryPolicy, SecretString, ServiceAccountKey,
+    default_user_agent,
 };
 use entity_context_sync_client::types as wire;
 use entity_context_sync_httpmock::MockServerExt;
@@ -57,7 +58,12 @@ async fn seed_google_workspace_request_equals_the_fixture() {
         then.ok(&seed_response());
     });
     let (client, _) = client(&server);
-    let sync = NewSync::google_workspace("My GWS Integration", "siem-test.com")
+    let key = ServiceAccountKey::new(
+        "example-project",
+        "siem-sync@example-project.iam.gserviceaccount.com",
+        "-----BEGIN PRIVATE KEY-----\nEXAMPLE\n-----END PRIVATE KEY-----\n",
+    );
+    let sync = NewSync::google_workspace("My GWS Integration", "siem-test.com", key)
         .admin_email("test@example.com")
         .setting("setting1", "value1");
     let created = client
@@ -73,9 +79,7 @@ async fn seed_google_workspace_request_equals_the_fixture() {
 
 #[tokio::test]
 async fn okta_request_body() {
-    let seen =
-        send_and_capture(NewSync::okta("Okta prod", "acme.okta.com").secret("api_token", SECRET))
-            .await;
+    let seen = send_and_capture(NewSync::okta("Okta prod", "acme.okta.com", SECRET)).await;
     assert_eq!(
         seen.json(),
         json!({
@@ -93,11 +97,125 @@ async fn okta_request_body() {
 }
 
 #[tokio::test]
+async fn google_workspace_request_body_from_a_key_file() {
+    let sync = NewSync::google_workspace("GWS", "siem-test.com", key_file()).admin_email(SECRET);
+    let seen = send_and_capture(sync).await;
+    let key: Value = serde_json::from_str(KEY_FILE).expect("fixture is JSON");
+    assert_eq!(
+        seen.json(),
+        json!({
+            "data": {
+                "type": "integration_config",
+                "attributes": {
+                    "domain": "siem-test.com",
+                    "integration_type": "GOOGLE_WORKSPACE",
+                    "name": "GWS",
+                    "secrets": { "admin_email": SECRET, "service_account_json": key }
+                }
+            }
+        })
+    );
+    // The PEM's newlines travel JSON-escaped, exactly once.
+    let raw = String::from_utf8(seen.body.clone()).expect("UTF-8 body");
+    let pem = key["private_key"].as_str().expect("private_key");
+    let escaped = serde_json::to_string(pem).expect("serializes");
+    assert!(
+        raw.contains(&escaped),
+        "the private key is sent JSON-escaped"
+    );
+}
+
+#[tokio::test]
+async fn google_workspace_with_credentials_google_workspace_as() {
+    let credentials = Credentials::google_workspace_as(canary_key(), SECRET);
+    assert_eq!(
+        credentials.integration_type(),
+        IntegrationType::GoogleWorkspace
+    );
+    let seen = send_and_capture(NewSync::with_credentials(
+        "GWS",
+        "siem-test.com",
+        credentials,
+    ))
+    .await;
+    let secrets = &seen.json()["data"]["attributes"]["secrets"];
+    assert_eq!(secrets["admin_email"], SECRET);
+    assert_eq!(
+        secrets["service_account_json"]["client_email"],
+        CLIENT_EMAIL_CANARY
+    );
+    assert_eq!(
+        secrets["service_account_json"]["private_key_id"],
+        KEY_ID_CANARY
+    );
+    assert_eq!(secrets["service_account_json"]["type"], "service_account");
+}
+
+#[tokio::test]
+async fn crowdstrike_and_sentinel_one_request_bodies() {
+    let seen = send_and_capture(NewSync::crowdstrike(
+        "Falcon",
+        "api.crowdstrike.com",
+        "canary-csid-0001",
+        SECRET,
+    ))
+    .await;
+    assert_eq!(
+        seen.json()["data"]["attributes"],
+        json!({
+            "domain": "api.crowdstrike.com",
+            "integration_type": "CROWDSTRIKE",
+            "name": "Falcon",
+            "secrets": { "client_id": "canary-csid-0001", "client_secret": SECRET }
+        })
+    );
+    let seen = send_and_capture(
+        NewSync::sentinel_one("S1", "usea1.sentinelone.net", SECRET).setting("site", "eu"),
+    )
+    .await;
+    assert_eq!(
+        seen.json()["data"]["attributes"],
+        json!({
+            "domain": "usea1.sentinelone.net",
+            "integration_type": "SENTINELONE",
+            "name": "S1",
+            "secrets": { "api_token": SECRET },
+            "settings": { "site": "eu" }
+        })
+    );
+}
+
+#[tokio::test]
+async fn with_credentials_equals_the_source_constructor() {
+    for (a, b) in [
+        (
+            NewSync::okta("o", "acme.okta.com", SECRET),
+            NewSync::with_credentials("o", "acme.okta.com", Credentials::okta(SECRET)),
+        ),
+        (
+            NewSync::crowdstrike("o", "x.com", "canary-csid-0002", SECRET),
+            NewSync::with_credentials(
+                "o",
+                "x.com",
+                Credentials::crowdstrike("canary-csid-0002", SECRET),
+            ),
+        ),
+        (
+            NewSync::entra_id("o", "x.com"),
+            NewSync::with_credentials("o", "x.com", Credentials::entra_id()),
+        ),
+    ] {
+        assert_eq!(a.integration_type(), b.integration_type());
+        assert_eq!(
+            send_and_capture(a).await.json(),
+            send_and_capture(b).await.json()
+        );
+    }
+}
+
+#[tokio::test]
 async fn entra_id_request_body_with_structured_settings() {
     let sync = NewSync::entra_id("Entra", "acme.onmicrosoft.com")
-        .secret("client_id", "c1")
-        .secret("client_secret", SECRET)
-        .secret("tenant_id", "t1")
         .setting("sync_groups", true)
         .setting("page_size", 200)
         .setting("scopes", json!(["User.Read.All", "Group.Read.All"]));
@@ -111,7 +229,6 @@ async fn entra_id_request_body_with_structured_settings() {
                     "domain": "acme.onmicrosoft.com",
                     "integration_type": "ENTRA_ID",
                     "name": "Entra",
-                    "secrets": { "client_id": "c1", "client_secret": SECRET, "tenant_id": "t1" },
                     "settings": {
                         "sync_groups": true,
                         "page_size": 200,
@@ -125,12 +242,12 @@ async fn entra_id_request_body_with_structured_settings() {
 
 #[tokio::test]
 async fn integration_type_unknown_to_the_sdk_is_sent_verbatim() {
-    let sync = NewSync::new(
+    let sync = NewSync::raw(
         IntegrationType::from("JUMPCLOUD"),
         "JC",
         "acme.jumpcloud.com",
     )
-    .secret("api_key", SECRET);
+    .raw_secrets(json!({ "api_key": SECRET }));
     assert!(sync.integration_type().is_unknown());
     let seen = send_and_capture(sync).await;
     assert_eq!(
@@ -151,8 +268,7 @@ async fn integration_type_unknown_to_the_sdk_is_sent_verbatim() {
 
 #[tokio::test]
 async fn settings_are_omitted_when_empty_and_type_is_filled_in() {
-    let sync = NewSync::google_workspace("GWS", "siem-test.com")
-        .admin_email(SECRET)
+    let sync = gws("GWS", "siem-test.com")
         .setting("temporary", 1)
         .settings(Vec::new()); // replaced by nothing
     let body = send_and_capture(sync).await.json();
@@ -184,7 +300,7 @@ async fn credential_headers_are_sent_trimmed() {
         .expect("valid client");
     client
         .entity_context_syncs()
-        .create(NewSync::okta("o", "acme.okta.com").secret("api_token", SECRET))
+        .create(NewSync::okta("o", "acme.okta.com", SECRET))
         .await
         .expect("create succeeds");
     assert_eq!(mock.calls(), 1);
@@ -195,8 +311,7 @@ async fn credential_headers_are_sent_trimmed() {
 
 #[tokio::test]
 async fn default_user_agent_and_json_headers_are_sent_without_api_version() {
-    let seen =
-        send_and_capture(NewSync::okta("o", "acme.okta.com").secret("api_token", SECRET)).await;
+    let seen = send_and_capture(NewSync::okta("o", "acme.okta.com", SECRET)).await;
     let ua = seen.header("user-agent");
     assert_eq!(ua, default_user_agent());
     assert_eq!(
@@ -223,7 +338,7 @@ async fn custom_user_agent_replaces_the_default() {
         .expect("valid client");
     client
         .entity_context_syncs()
-        .create(NewSync::okta("o", "acme.okta.com").secret("api_token", SECRET))
+        .create(NewSync::okta("o", "acme.okta.com", SECRET))
         .await
         .expect("create succeeds");
     assert_eq!(
@@ -247,7 +362,7 @@ async fn own_http_client_still_gets_credentials_and_user_agent() {
         .expect("valid client");
     client
         .entity_context_syncs()
-        .create(NewSync::okta("o", "acme.okta.com").secret("api_token", SECRET))
+        .create(NewSync::okta("o", "acme.okta.com", SECRET))
         .await
         .expect("create succeeds");
     let seen = requests.only();
@@ -265,7 +380,7 @@ async fn per_call_retry_policy_overrides_the_clients() {
     let (client, sleep) = client(&server); // default policy: 3 retries
     let err = client
         .entity_context_syncs()
-        .create(NewSync::okta("o", "acme.okta.com").secret("api_token", SECRET))
+        .create(NewSync::okta("o", "acme.okta.com", SECRET))
         .retry_policy(RetryPolicy::none())
         .await
         .expect_err("429");
@@ -315,10 +430,10 @@ async fn clones_share_settings_and_every_call_is_separate() {
     let (client, _) = client(&server);
     let other = client.clone();
     let syncs = client.entity_context_syncs();
-    let a = syncs.create(NewSync::okta("a", "a.okta.com").secret("api_token", "s-a"));
+    let a = syncs.create(NewSync::okta("a", "a.okta.com", "s-a"));
     let b = other
         .entity_context_syncs()
-        .create(NewSync::entra_id("b", "b.example.com").secret("client_secret", "s-b"));
+        .create(NewSync::entra_id("b", "b.example.com"));
     let (a, b) = tokio::join!(a.send(), b.send());
     assert_eq!(a.expect("a succeeds").attempts, 1);
     assert_eq!(b.expect("b succeeds").attempts, 1);
@@ -330,4 +445,31 @@ async fn clones_share_settings_and_every_call_is_separate() {
         .collect();
     names.sort_by_key(|v| v.to_string());
     assert_eq!(names, [json!("a"), json!("b")]);
+}
+
+/// The deprecated shims still build the same bodies: `NewSync::new` is the
+/// escape hatch, and `.secret` on a source's constructor sets that source's
+/// secret.
+#[tokio::test]
+#[allow(deprecated)]
+async fn deprecated_new_and_secret_still_send_the_same_body() {
+    let old = NewSync::new("JUMPCLOUD", "JC", "acme.jumpcloud.com").secret("api_key", SECRET);
+    let new = NewSync::raw("JUMPCLOUD", "JC", "acme.jumpcloud.com")
+        .raw_secrets(json!({ "api_key": SECRET }));
+    assert_eq!(
+        send_and_capture(old).await.json(),
+        send_and_capture(new).await.json()
+    );
+    let old = NewSync::new("OKTA", "o", "acme.okta.com").secret("api_token", SECRET);
+    assert_eq!(
+        send_and_capture(old).await.json()["data"]["attributes"]["secrets"],
+        json!({ "api_token": SECRET })
+    );
+    let old = NewSync::okta("o", "acme.okta.com", "placeholder").secret("api_token", SECRET);
+    assert_eq!(
+        send_and_capture(old).await.json(),
+        send_and_capture(NewSync::okta("o", "acme.okta.com", SECRET))
+            .await
+            .json()
+    );
 }

@@ -7,14 +7,14 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use entity_context_sync::{Error, NewSync, RetryPolicy};
+use entity_context_sync::{Error, NewSync, RetryPolicy, ServiceAccountKey};
 use entity_context_sync_httpmock::MockServerExt;
 use httpmock::{HttpMockResponse, MockServer};
 
 const NOT_RETRIED: &str = "the create may have been applied, so it was not retried";
 
 fn sync() -> NewSync {
-    NewSync::google_workspace("My GWS Integration", "siem-test.com").admin_email(SECRET)
+    gws("My GWS Integration", "siem-test.com")
 }
 
 #[tokio::test]
@@ -41,6 +41,7 @@ async fn bad_request_400_is_an_api_error_with_errors_and_rate_limit() {
         errors,
         body_excerpt,
         rate_limit,
+        ..
     } = &err
     else {
         panic!("expected Error::Api, got {err:?}");
@@ -55,7 +56,7 @@ async fn bad_request_400_is_an_api_error_with_errors_and_rate_limit() {
     );
     assert_eq!(
         err.to_string(),
-        "Datadog API error 400 Bad Request: Bad Request"
+        "create: Datadog API error 400 Bad Request: Bad Request"
     );
     assert_eq!(err.status(), Some(400));
     assert_eq!(err.rate_limit().and_then(|r| r.remaining), Some(97));
@@ -92,7 +93,7 @@ async fn forbidden_403_lists_every_error() {
     );
     assert_eq!(
         err.to_string(),
-        "Datadog API error 403 Forbidden: Forbidden; Failed permission authorization checks"
+        "create: Datadog API error 403 Forbidden: Forbidden; Failed permission authorization checks"
     );
     assert_eq!(err.status(), Some(403));
     assert!(!err.is_retryable());
@@ -128,7 +129,7 @@ async fn client_error_with_a_non_json_body_keeps_an_excerpt() {
     assert_eq!(excerpt, "<html><body>400 Bad Request (proxy)</body></html>");
     assert!(
         err.to_string()
-            .starts_with("Datadog API error 400 Bad Request (body: \"<html>"),
+            .starts_with("create: Datadog API error 400 Bad Request (body: \"<html>"),
         "{err}"
     );
 }
@@ -178,6 +179,7 @@ async fn server_errors_500_502_503_are_never_retried() {
                 errors,
                 body_excerpt,
                 rate_limit,
+                ..
             } = &err
             else {
                 panic!("{case}: expected Error::Api, got {err:?}");
@@ -202,7 +204,7 @@ async fn server_errors_500_502_503_are_never_retried() {
             }
             let text = err.to_string();
             assert!(
-                text.starts_with(&format!("Datadog API error {status} ")),
+                text.starts_with(&format!("create: Datadog API error {status} ")),
                 "{case}: {text}"
             );
             assert!(text.contains(NOT_RETRIED), "{case}: {text}");
@@ -263,6 +265,7 @@ async fn ok_200_that_does_not_decode_is_a_decode_error_and_not_retried() {
             reason,
             body_excerpt,
             rate_limit,
+            ..
         } = &err
         else {
             panic!("{case}: expected Error::Decode, got {err:?}");
@@ -277,7 +280,7 @@ async fn ok_200_that_does_not_decode_is_a_decode_error_and_not_retried() {
         );
         assert!(
             err.to_string()
-                .starts_with("could not decode Datadog's 200 response: "),
+                .starts_with("create: could not decode Datadog's 200 response: "),
             "{case}: {err}"
         );
         assert_eq!(err.status(), Some(200));
@@ -377,7 +380,7 @@ async fn connection_refused_is_retried_then_a_transport_error() {
     assert_eq!(err.status(), None);
     assert!(
         err.to_string()
-            .starts_with("could not connect to Datadog (nothing was sent): "),
+            .starts_with("create: could not connect to Datadog (after 4 attempts over 1.75s) (nothing was sent): "),
         "{err}"
     );
     assert!(
@@ -426,7 +429,7 @@ async fn silent_server_times_out_once_and_is_not_retried() {
     assert!(
         matches!(
             err,
-            Error::Timeout { after, may_have_been_sent: true } if after == Duration::from_secs(1)
+            Error::Timeout { after, may_have_been_sent: true, .. } if after == Duration::from_secs(1)
         ),
         "{err:?}"
     );
@@ -444,7 +447,7 @@ async fn silent_server_times_out_once_and_is_not_retried() {
     assert_eq!(
         err.to_string(),
         format!(
-            "no response from Datadog within 1s; {NOT_RETRIED}; check your entity context sync configurations before trying again"
+            "create: no response from Datadog within 1s; {NOT_RETRIED}; call list() to check before creating again, or use ensure(), which resolves this by listing"
         )
     );
 }
@@ -614,7 +617,25 @@ async fn echoed_secrets_that_json_escapes_are_redacted_too() {
         "{{\"private_key\":\"-----BEGIN PRIVATE KEY-----\\n{canary}\\n-----END PRIVATE KEY-----\\n\"}}"
     );
     let pem = format!("-----BEGIN PRIVATE KEY-----\n{canary}\n-----END PRIVATE KEY-----\n");
-    for (key, secret) in [("sa", key_file.as_str()), ("pem", pem.as_str())] {
+    let syncs = [
+        (
+            "sa",
+            key_file.as_str(),
+            NewSync::raw("GOOGLE_WORKSPACE", "n", "a.co").raw_secrets(serde_json::json!({
+                "service_account_json": { "private_key": pem.as_str(), "k": key_file.as_str() }
+            })),
+        ),
+        (
+            "pem",
+            pem.as_str(),
+            NewSync::google_workspace(
+                "n",
+                "a.co",
+                ServiceAccountKey::new("p", "sa@p.iam.gserviceaccount.com", pem.as_str()),
+            ),
+        ),
+    ];
+    for (key, secret, sync) in syncs {
         for status in [400u16, 200] {
             let server = MockServer::start_async().await;
             server.create_security_monitoring_integration_config(|_, then| {
@@ -623,7 +644,7 @@ async fn echoed_secrets_that_json_escapes_are_redacted_too() {
             let (client, _) = client(&server);
             let err = client
                 .entity_context_syncs()
-                .create(NewSync::google_workspace("n", "a.co").secret(key, secret))
+                .create(sync.clone())
                 .await
                 .expect_err("echo");
             let text = shown(&err);
@@ -660,7 +681,11 @@ async fn decode_error_reason_never_quotes_a_secret() {
     let (client, _) = client(&server);
     let err = client
         .entity_context_syncs()
-        .create(NewSync::google_workspace("n", "a.co").secret("pem", pem.as_str()))
+        .create(NewSync::google_workspace(
+            "n",
+            "a.co",
+            ServiceAccountKey::new("p", "sa@p.iam.gserviceaccount.com", pem.as_str()),
+        ))
         .await
         .expect_err("wrong type");
     let Error::Decode { reason, .. } = &err else {

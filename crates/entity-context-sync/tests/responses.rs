@@ -13,7 +13,7 @@ use httpmock::MockServer;
 use serde_json::{Value, json};
 
 fn sync() -> NewSync {
-    NewSync::google_workspace("My GWS Integration", "siem-test.com").admin_email(SECRET)
+    gws("My GWS Integration", "siem-test.com")
 }
 
 /// Serves `status` with a raw JSON `body` and returns what the facade made of it.

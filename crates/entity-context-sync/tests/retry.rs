@@ -12,7 +12,7 @@ use entity_context_sync_httpmock::MockServerExt;
 use httpmock::{Mock, MockServer};
 
 fn sync() -> NewSync {
-    NewSync::okta("Okta", "acme.okta.com").secret("api_token", SECRET)
+    NewSync::okta("Okta", "acme.okta.com", SECRET)
 }
 
 /// A 429 with Datadog's body and rate-limit headers (`reset` seconds), served `times` times.
@@ -101,6 +101,7 @@ async fn exhausting_max_retries_is_a_rate_limited_error() {
         waited,
         errors,
         rate_limit,
+        ..
     } = &err
     else {
         panic!("expected Error::RateLimited, got {err:?}");
@@ -115,7 +116,7 @@ async fn exhausting_max_retries_is_a_rate_limited_error() {
     );
     assert_eq!(
         err.to_string(),
-        "rate limited by Datadog (429) after 4 attempt(s); the limit resets in 2s: Too many requests"
+        "create: rate limited by Datadog (429) after 4 attempt(s) over 6s; the limit resets in 2s: Too many requests"
     );
     assert_eq!(err.status(), Some(429));
     assert!(err.is_retryable());
@@ -155,7 +156,7 @@ async fn without_rate_limit_headers_backoff_is_exponential_and_capped() {
     );
     assert_eq!(
         err.to_string(),
-        "rate limited by Datadog (429) after 6 attempt(s): Too many requests"
+        "create: rate limited by Datadog (429) after 6 attempt(s) over 9.5s: Too many requests"
     );
 }
 

@@ -199,7 +199,7 @@ async fn create_span_records_site_type_attempt_status_and_remaining() {
     let (client, sleep) = client(&server);
     let created = client
         .entity_context_syncs()
-        .create(NewSync::google_workspace("n", "siem-test.com").admin_email(SECRET))
+        .create(gws("n", "siem-test.com"))
         .await
         .expect("succeeds on the second attempt");
     assert_eq!(created.attempts, 2);
@@ -236,14 +236,17 @@ async fn create_span_records_site_type_attempt_status_and_remaining() {
         Some("rate limited (429)")
     );
     assert!(retrying[0].span.is_some(), "the event is inside the span");
-    assert_eq!(capture.events("created").len(), 1);
+    assert_eq!(capture.events("done").len(), 1);
 
     let text = capture.sdk_text();
     assert_no_leak(&text, &[SECRET]);
 }
 
+/// A create refused by validation sends nothing and opens no call span
+/// (since the lifecycle executor, the span opens with the first attempt):
+/// the refusal is one event, naming the field, never the secret.
 #[tokio::test]
-async fn site_field_is_the_site_name_without_a_base_url() {
+async fn refused_create_is_an_event_and_opens_no_span() {
     let (capture, _guard) = capture();
     let client = entity_context_sync::Client::builder()
         .api_key(API_KEY)
@@ -251,33 +254,28 @@ async fn site_field_is_the_site_name_without_a_base_url() {
         .site(entity_context_sync::Site::Eu1)
         .build()
         .expect("valid client");
-    // Refused before sending: no network, but the span is still created.
     let err = client
         .entity_context_syncs()
-        .create(NewSync::okta("", "acme.okta.com").secret("api_token", SECRET))
+        .create(NewSync::okta("", "acme.okta.com", SECRET))
         .await
         .expect_err("empty name");
     assert!(matches!(err, entity_context_sync::Error::Validation { .. }));
     let spans = capture.spans(SPAN);
-    assert_eq!(spans.len(), 1);
-    assert_eq!(
-        spans[0].fields.get("site").map(String::as_str),
-        Some("datadoghq.eu")
-    );
-    assert_eq!(
-        spans[0].fields.get("integration_type").map(String::as_str),
-        Some("OKTA")
-    );
-    // Nothing was sent: no attempt, no status.
-    assert_eq!(spans[0].fields.get("attempt"), None);
-    assert_eq!(spans[0].fields.get("status"), None);
+    assert!(spans.is_empty(), "{spans:#?}");
     let refused = capture.events("refused before sending");
     assert_eq!(refused.len(), 1);
     assert_eq!(
         refused[0].fields.get("error").map(String::as_str),
         Some("invalid name: must not be empty or only whitespace")
     );
-    assert_no_leak(&capture.sdk_text(), &[SECRET]);
+    let err = client
+        .entity_context_syncs()
+        .create(gws("n", "siem-test.com").admin_email("not-an-email"))
+        .await
+        .expect_err("bad admin_email");
+    assert!(matches!(err, entity_context_sync::Error::Validation { .. }));
+    assert_eq!(capture.events("refused before sending").len(), 2);
+    assert_no_leak(&capture.sdk_text(), &[SECRET, "not-an-email"]);
 }
 
 #[tokio::test]
@@ -297,12 +295,12 @@ async fn failures_are_traced_without_keys_or_secrets() {
     let err = client
         .entity_context_syncs()
         .create(
-            NewSync::new(
+            NewSync::raw(
                 entity_context_sync::IntegrationType::from("JUMPCLOUD"),
                 "n",
                 "acme.example.com",
             )
-            .secret("api_key", SECRET),
+            .raw_secrets(serde_json::json!({ "api_key": SECRET })),
         )
         .await
         .expect_err("400");
@@ -325,7 +323,9 @@ async fn failures_are_traced_without_keys_or_secrets() {
     assert_eq!(failed.len(), 1, "{failed:#?}");
     assert_eq!(
         failed[0].fields.get("error").map(String::as_str),
-        Some("Datadog API error 400 Bad Request: bad key [REDACTED] / [REDACTED] for [REDACTED]")
+        Some(
+            "create: Datadog API error 400 Bad Request: bad key [REDACTED] / [REDACTED] for [REDACTED]"
+        )
     );
     assert_no_leak(&capture.sdk_text(), &[SECRET]);
 }
@@ -346,7 +346,12 @@ async fn giving_up_after_429s_is_traced_with_every_attempt() {
     let (client, sleep) = client_with(&server.base_url(), RetryPolicy::default().max_retries(2));
     client
         .entity_context_syncs()
-        .create(NewSync::entra_id("n", "acme.example.com").secret("client_secret", SECRET))
+        .create(NewSync::crowdstrike(
+            "n",
+            "api.crowdstrike.com",
+            "canary-csid-4e1f0a",
+            SECRET,
+        ))
         .await
         .expect_err("always 429");
     assert_eq!(sleep.waits(), secs(&[2, 2]));
@@ -367,13 +372,13 @@ async fn giving_up_after_429s_is_traced_with_every_attempt() {
         Some("0")
     );
     assert_eq!(capture.events("retrying").len(), 2);
+    assert_no_leak(&capture.sdk_text(), &["canary-csid-4e1f0a"]);
     let giving_up = capture.events("giving up");
     assert_eq!(giving_up.len(), 1);
     assert!(
-        giving_up[0]
-            .fields
-            .get("error")
-            .is_some_and(|e| e.starts_with("rate limited by Datadog (429) after 3 attempt(s)")),
+        giving_up[0].fields.get("error").is_some_and(
+            |e| e.starts_with("create: rate limited by Datadog (429) after 3 attempt(s)")
+        ),
         "{giving_up:#?}"
     );
     assert_no_leak(&capture.sdk_text(), &[SECRET]);

@@ -5,16 +5,18 @@ mod common;
 
 use common::*;
 use entity_context_sync::{
-    Error, IntegrationType, MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS, MAX_SECRET_LEN,
-    MAX_SETTINGS_LEN, NewSync,
+    Credentials, Error, IntegrationType, MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS,
+    MAX_SECRET_LEN, MAX_SETTINGS_LEN, NewSync, ServiceAccountKey,
 };
 use entity_context_sync_httpmock::MockServerExt;
 use httpmock::MockServer;
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
-fn gws(name: &str, domain: &str) -> NewSync {
-    NewSync::google_workspace(name, domain).admin_email(SECRET)
-}
+/// Canary token, client id and client secret: never in an error.
+const TOKEN: &str = "canary-token-6b1e90f2";
+const CS_ID: &str = "canary-csid-71d2a9";
+const CS_SECRET: &str = "canary-cssecret-0e8b44";
+const CANARIES: &[&str] = &[SECRET, TOKEN, CS_ID, CS_SECRET];
 
 /// Sends `sync` to a server that would accept anything; expects a
 /// validation error on `field` whose reason contains `reason`, and no request.
@@ -53,7 +55,7 @@ async fn refused(sync: NewSync, field: &str, reason: &str) -> Error {
     assert!(!err.is_retryable());
     assert!(!err.may_have_been_applied());
     assert_eq!(err.status(), None);
-    assert_no_leak(&shown(&err), &[SECRET]);
+    assert_no_leak(&shown(&err), CANARIES);
     err
 }
 
@@ -178,11 +180,62 @@ async fn oversized_domain() {
 }
 
 #[tokio::test]
-async fn no_secrets() {
+async fn raw_known_types_without_their_secrets_name_their_own_key_and_constructor() {
+    for (t, key, constructor) in [
+        ("OKTA", "api_token", "Credentials::okta"),
+        ("SENTINELONE", "api_token", "Credentials::sentinel_one"),
+        ("CROWDSTRIKE", "client_id", "Credentials::crowdstrike"),
+        (
+            "GOOGLE_WORKSPACE",
+            "service_account_json",
+            "Credentials::google_workspace",
+        ),
+    ] {
+        let err = refused(
+            NewSync::raw(t, "n", "acme.example.com"),
+            &format!("secrets.{key}"),
+            &format!("is required for {t} (use {constructor})"),
+        )
+        .await;
+        if t != "GOOGLE_WORKSPACE" {
+            let text = shown(&err);
+            assert!(
+                !text.contains("service_account") && !text.contains("google"),
+                "{t}: the hint is about {t}, not Google: {text}"
+            );
+        }
+    }
+    // One of two required secrets given: the other is named.
     refused(
-        NewSync::google_workspace("n", "siem-test.com"),
+        NewSync::raw("CROWDSTRIKE", "n", "api.crowdstrike.com")
+            .raw_secrets(json!({ "client_id": CS_ID })),
+        "secrets.client_secret",
+        "is required for CROWDSTRIKE (use Credentials::crowdstrike)",
+    )
+    .await;
+    // The key file as a string rather than its JSON object.
+    refused(
+        NewSync::raw("GOOGLE_WORKSPACE", "n", "siem-test.com")
+            .raw_secrets(json!({ "service_account_json": format!("{{\"k\":\"{SECRET}\"}}") })),
+        "secrets.service_account_json",
+        "ServiceAccountKey::from_json",
+    )
+    .await;
+    // Entra ID needs none; an unknown type is left to Datadog.
+    NewSync::raw("ENTRA_ID", "n", "acme.example.com")
+        .validate()
+        .expect("Entra ID needs no secrets");
+    NewSync::raw("JUMPCLOUD", "n", "acme.example.com")
+        .validate()
+        .expect("an unknown type's secrets are Datadog's to check");
+}
+
+#[tokio::test]
+async fn raw_secrets_must_be_an_object() {
+    refused(
+        NewSync::raw("JUMPCLOUD", "n", "acme.example.com").raw_secrets(json!(TOKEN)),
         "secrets",
-        "at least one secret is required",
+        "must be a JSON object",
     )
     .await;
 }
@@ -190,52 +243,365 @@ async fn no_secrets() {
 #[tokio::test]
 async fn empty_secret_key() {
     refused(
-        NewSync::okta("n", "acme.okta.com").secret("", SECRET),
+        NewSync::raw("JUMPCLOUD", "n", "acme.example.com").raw_secrets(json!({ "": TOKEN })),
         "secrets",
         "keys must not be empty",
     )
     .await;
     refused(
-        NewSync::okta("n", "acme.okta.com").secret("  ", SECRET),
+        NewSync::raw("JUMPCLOUD", "n", "acme.example.com").raw_secrets(json!({ "  ": TOKEN })),
         "secrets",
+        "keys must not be empty",
+    )
+    .await;
+    refused(
+        NewSync::google_workspace("n", "siem-test.com", canary_key().field(" ", TOKEN)),
+        "secrets.service_account_json",
         "keys must not be empty",
     )
     .await;
 }
 
 #[tokio::test]
-async fn empty_secret_value() {
+async fn empty_secret_value_per_source() {
+    for blank in ["", " \n "] {
+        refused(
+            NewSync::okta("n", "acme.okta.com", blank),
+            "secrets.api_token",
+            "is empty",
+        )
+        .await;
+        refused(
+            NewSync::sentinel_one("n", "usea1.sentinelone.net", blank),
+            "secrets.api_token",
+            "is empty",
+        )
+        .await;
+        refused(
+            NewSync::crowdstrike("n", "api.crowdstrike.com", blank, CS_SECRET),
+            "secrets.client_id",
+            "is empty",
+        )
+        .await;
+        refused(
+            NewSync::crowdstrike("n", "api.crowdstrike.com", CS_ID, blank),
+            "secrets.client_secret",
+            "is empty",
+        )
+        .await;
+        refused(
+            gws("n", "siem-test.com").admin_email(blank),
+            "secrets.admin_email",
+            "is empty",
+        )
+        .await;
+        refused(
+            NewSync::raw("JUMPCLOUD", "n", "acme.example.com")
+                .raw_secrets(json!({ "api_key": blank })),
+            "secrets.api_key",
+            "is empty",
+        )
+        .await;
+        for (field, key) in [
+            (
+                "project_id",
+                ServiceAccountKey::new(blank, CLIENT_EMAIL_CANARY, pem()),
+            ),
+            (
+                "client_email",
+                ServiceAccountKey::new("canary-proj", blank, pem()),
+            ),
+            (
+                "private_key",
+                ServiceAccountKey::new("canary-proj", CLIENT_EMAIL_CANARY, blank),
+            ),
+        ] {
+            refused(
+                NewSync::google_workspace("n", "siem-test.com", key),
+                &format!("secrets.service_account_json.{field}"),
+                "is empty",
+            )
+            .await;
+        }
+    }
+}
+
+fn pem() -> String {
+    format!("-----BEGIN PRIVATE KEY-----\n{PEM_CANARY}\n-----END PRIVATE KEY-----\n")
+}
+
+#[tokio::test]
+async fn bad_service_account_keys_are_refused_at_create() {
     refused(
-        NewSync::okta("n", "acme.okta.com").secret("api_token", ""),
-        "secrets.api_token",
-        "is empty",
+        NewSync::google_workspace(
+            "n",
+            "siem-test.com",
+            ServiceAccountKey::new("canary-proj", "canary-sa-not-an-email", pem()),
+        ),
+        "secrets.service_account_json.client_email",
+        "is not an email address",
     )
     .await;
     refused(
-        NewSync::okta("n", "acme.okta.com").secret("api_token", " \n "),
-        "secrets.api_token",
-        "is empty",
+        NewSync::google_workspace(
+            "n",
+            "siem-test.com",
+            ServiceAccountKey::new("canary-proj", CLIENT_EMAIL_CANARY, PEM_CANARY),
+        ),
+        "secrets.service_account_json.private_key",
+        "is not a PEM block",
     )
     .await;
+    refused(
+        gws("n", "siem-test.com").admin_email(TOKEN),
+        "secrets.admin_email",
+        "is not an email address",
+    )
+    .await;
+}
+
+/// The key file's text with `edit` applied.
+fn key_file_with(edit: impl FnOnce(&mut Map<String, Value>)) -> String {
+    let mut key: Map<String, Value> = serde_json::from_str(KEY_FILE).expect("fixture");
+    key.insert("private_key".into(), Value::from(pem()));
+    key.insert("client_email".into(), Value::from(CLIENT_EMAIL_CANARY));
+    key.insert("private_key_id".into(), Value::from(KEY_ID_CANARY));
+    edit(&mut key);
+    Value::Object(key).to_string()
+}
+
+/// A key file `from_json` refuses: a validation error on `field` whose
+/// reason contains `reason`, with no secret in its Display or Debug.
+fn bad_key_file(text: &str, field: &str, reason: &str) {
+    let err = ServiceAccountKey::from_json(text).expect_err(field);
+    match &err {
+        Error::Validation {
+            field: got,
+            reason: why,
+        } => {
+            assert_eq!(got, field, "{err}");
+            assert!(why.contains(reason), "reason {why:?} lacks {reason:?}");
+        }
+        other => panic!("expected Error::Validation, got {other:?}"),
+    }
+    assert_no_leak(&shown(&err), CANARIES);
+    assert!(!shown(&err).contains("line2canary"), "{err:?}");
+}
+
+#[test]
+fn key_files_that_are_not_a_service_account_key() {
+    let field = "secrets.service_account_json";
+    bad_key_file(&pem(), field, "is not valid JSON");
+    bad_key_file(
+        &format!("{{\"private_key\": \"{PEM_CANARY}"),
+        field,
+        "is not valid JSON",
+    );
+    bad_key_file(&format!("\"{PEM_CANARY}\""), field, "must be a JSON object");
+    bad_key_file(
+        &format!("[\"{PEM_CANARY}\"]"),
+        field,
+        "must be a JSON object",
+    );
+    for missing in ["type", "project_id", "private_key", "client_email"] {
+        bad_key_file(
+            &key_file_with(|k| {
+                k.remove(missing);
+            }),
+            &format!("{field}.{missing}"),
+            "is missing",
+        );
+        for not_a_string in [
+            json!(42),
+            json!([PEM_CANARY]),
+            json!({ "v": SECRET }),
+            json!(null),
+        ] {
+            bad_key_file(
+                &key_file_with(|k| {
+                    k.insert(missing.into(), not_a_string);
+                }),
+                &format!("{field}.{missing}"),
+                "must be a string",
+            );
+        }
+    }
+    bad_key_file(
+        &key_file_with(|k| {
+            k.insert("type".into(), json!("authorized_user"));
+        }),
+        &format!("{field}.type"),
+        "must be `service_account`",
+    );
+    bad_key_file(
+        &key_file_with(|k| {
+            k.insert("private_key".into(), json!(PEM_CANARY));
+        }),
+        &format!("{field}.private_key"),
+        "is not a PEM block",
+    );
+    bad_key_file(
+        &key_file_with(|k| {
+            k.insert(
+                "private_key".into(),
+                json!(format!("-----BEGIN PRIVATE KEY-----\n{PEM_CANARY}")),
+            );
+        }),
+        &format!("{field}.private_key"),
+        "is not a PEM block",
+    );
+    bad_key_file(
+        &key_file_with(|k| {
+            k.insert("client_email".into(), json!(SECRET.replace('@', "-at-")));
+        }),
+        &format!("{field}.client_email"),
+        "is not an email address",
+    );
+    // The fixture itself is fine, and so are non-string extra fields.
+    ServiceAccountKey::from_json(KEY_FILE).expect("the fixture is valid");
+    ServiceAccountKey::from_json(&key_file_with(|k| {
+        k.insert("client_id".into(), json!(1234567890));
+    }))
+    .expect("extra fields may be any JSON");
+}
+
+#[test]
+fn unreadable_key_file_paths_name_the_path_not_the_contents() {
+    let dir = std::env::temp_dir().join(format!("ecs-validation-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let missing = dir.join("no-such-key.json");
+    let err = ServiceAccountKey::from_file(&missing).expect_err("missing");
+    let text = shown(&err);
+    assert!(text.contains("cannot read the key file"), "{text}");
+    assert!(text.contains("no-such-key.json"), "{text}");
+    let err = ServiceAccountKey::from_file(&dir).expect_err("a directory");
+    assert!(
+        matches!(&err, Error::Validation { field, .. } if field == "secrets.service_account_json")
+    );
+    // A readable file that is not a key: the error never quotes its contents.
+    let not_json = dir.join("pem.txt");
+    std::fs::write(&not_json, pem()).expect("write");
+    let err = ServiceAccountKey::from_file(&not_json).expect_err("not JSON");
+    let text = shown(&err);
+    assert!(text.contains("is not valid JSON"), "{text}");
+    assert_no_leak(&text, CANARIES);
+    assert!(!text.contains("BEGIN"), "{text}");
+    let good = dir.join("key.json");
+    std::fs::write(&good, KEY_FILE).expect("write");
+    ServiceAccountKey::from_file(&good).expect("the fixture reads back");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[tokio::test]
+async fn admin_email_on_a_source_other_than_google_workspace() {
+    for sync in [
+        NewSync::okta("n", "acme.okta.com", TOKEN),
+        NewSync::sentinel_one("n", "usea1.sentinelone.net", TOKEN),
+        NewSync::crowdstrike("n", "api.crowdstrike.com", CS_ID, CS_SECRET),
+        NewSync::entra_id("n", "acme.onmicrosoft.com"),
+        NewSync::raw("JUMPCLOUD", "n", "acme.example.com"),
+    ] {
+        refused(
+            sync.admin_email(SECRET),
+            "secrets.admin_email",
+            "applies to Google Workspace syncs only",
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn raw_setters_on_a_typed_source() {
+    refused(
+        NewSync::okta("n", "acme.okta.com", TOKEN).raw_secrets(json!({ "api_token": SECRET })),
+        "secrets",
+        "raw_secrets applies to NewSync::raw only",
+    )
+    .await;
+    refused(
+        NewSync::entra_id("n", "acme.onmicrosoft.com").raw_attribute("tenant", "t"),
+        "attributes",
+        "raw_attribute applies to NewSync::raw only",
+    )
+    .await;
+    for reserved in ["integration_type", "name", "domain", "settings", "secrets"] {
+        refused(
+            NewSync::raw("JUMPCLOUD", "n", "acme.example.com").raw_attribute(reserved, "x"),
+            &format!("attributes.{reserved}"),
+            "is set by NewSync itself",
+        )
+        .await;
+    }
+}
+
+/// The deprecated `.secret(..)` on a source's constructor accepts only that
+/// source's secret names.
+#[tokio::test]
+#[allow(deprecated)]
+async fn deprecated_secret_with_a_key_the_source_does_not_have() {
+    refused(
+        NewSync::okta("n", "acme.okta.com", TOKEN).secret("client_secret", SECRET),
+        "secrets.client_secret",
+        "is not a secret of OKTA",
+    )
+    .await;
+    refused(
+        NewSync::entra_id("n", "acme.onmicrosoft.com").secret("client_secret", SECRET),
+        "secrets.client_secret",
+        "is not a secret of ENTRA_ID",
+    )
+    .await;
+    // Its known keys still work.
+    NewSync::okta("n", "acme.okta.com", "placeholder")
+        .secret("api_token", TOKEN)
+        .validate()
+        .expect("api_token is Okta's secret");
 }
 
 #[tokio::test]
 async fn oversized_secret_value() {
     let big = format!("{SECRET}{}", "x".repeat(MAX_SECRET_LEN));
     let err = refused(
-        NewSync::okta("n", "acme.okta.com").secret("api_token", big.as_str()),
+        NewSync::okta("n", "acme.okta.com", big.as_str()),
         "secrets.api_token",
         &format!("is {} bytes; the limit is {MAX_SECRET_LEN}", big.len()),
     )
     .await;
     assert_no_leak(&shown(&err), &[&big[..40]]);
+    refused(
+        NewSync::crowdstrike("n", "api.crowdstrike.com", CS_ID, big.as_str()),
+        "secrets.client_secret",
+        "the limit is 65536",
+    )
+    .await;
+    refused(
+        NewSync::google_workspace(
+            "n",
+            "siem-test.com",
+            ServiceAccountKey::new("canary-proj", CLIENT_EMAIL_CANARY, big.as_str()),
+        ),
+        "secrets.service_account_json.private_key",
+        "the limit is 65536",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn oversized_secret_key() {
     refused(
-        NewSync::okta("n", "acme.okta.com").secret("k".repeat(MAX_KEY_LEN + 1), SECRET),
+        NewSync::raw("JUMPCLOUD", "n", "acme.example.com")
+            .raw_secrets(json!({ "k".repeat(MAX_KEY_LEN + 1): TOKEN })),
         "secrets",
+        "the limit is 256",
+    )
+    .await;
+    refused(
+        NewSync::google_workspace(
+            "n",
+            "siem-test.com",
+            canary_key().field("k".repeat(MAX_KEY_LEN + 1), TOKEN),
+        ),
+        "secrets.service_account_json",
         "the limit is 256",
     )
     .await;
@@ -244,7 +610,8 @@ async fn oversized_secret_key() {
 #[tokio::test]
 async fn control_characters_in_secret_key() {
     refused(
-        NewSync::okta("n", "acme.okta.com").secret("api\ttoken", SECRET),
+        NewSync::raw("JUMPCLOUD", "n", "acme.example.com")
+            .raw_secrets(json!({ "api\ttoken": TOKEN })),
         "secrets",
         "control characters",
     )
@@ -282,7 +649,8 @@ async fn bad_setting_keys() {
 #[tokio::test]
 async fn empty_or_padded_custom_integration_type() {
     let custom = |t: &str| {
-        NewSync::new(IntegrationType::from(t), "n", "acme.example.com").secret("token", SECRET)
+        NewSync::raw(IntegrationType::from(t), "n", "acme.example.com")
+            .raw_secrets(json!({ "token": TOKEN }))
     };
     refused(custom(""), "integration_type", "non-empty").await;
     refused(
@@ -291,6 +659,16 @@ async fn empty_or_padded_custom_integration_type() {
         "surrounding spaces",
     )
     .await;
+    refused(
+        NewSync::raw("JUMP\nCLOUD", "n", "acme.example.com"),
+        "integration_type",
+        "control characters",
+    )
+    .await;
+    assert!(
+        Credentials::raw("JUMP\nCLOUD", None).validate().is_err(),
+        "Credentials::validate refuses it too"
+    );
 }
 
 #[tokio::test]
@@ -298,11 +676,12 @@ async fn limits_are_inclusive_and_multiline_secrets_are_fine() {
     // Exactly at each limit is accepted and sent unchanged.
     let name = "é".repeat(MAX_NAME_CHARS);
     let domain = format!("{}.com", "a".repeat(MAX_DOMAIN_LEN - 4));
-    let secret = "s".repeat(MAX_SECRET_LEN);
-    let pem = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
-    let sync = NewSync::google_workspace(name.as_str(), domain.as_str())
-        .admin_email(secret.as_str())
-        .secret("k".repeat(MAX_KEY_LEN), pem);
+    let admin = format!("{}@x.co", "s".repeat(MAX_SECRET_LEN - 5));
+    let pem = "-----BEGIN PRIVATE KEY-----\nMIIE\nline2\n-----END PRIVATE KEY-----\n";
+    let key = ServiceAccountKey::new("p", "sa@p.iam.gserviceaccount.com", pem)
+        .field("k".repeat(MAX_KEY_LEN), "v");
+    let sync =
+        NewSync::google_workspace(name.as_str(), domain.as_str(), key).admin_email(admin.as_str());
     sync.validate().expect("at the limits is valid");
 
     let server = MockServer::start_async().await;
@@ -327,10 +706,9 @@ async fn limits_are_inclusive_and_multiline_secrets_are_fine() {
         attrs["secrets"]["admin_email"].as_str().map(str::len),
         Some(MAX_SECRET_LEN)
     );
-    assert_eq!(
-        attrs["secrets"]["k".repeat(MAX_KEY_LEN).as_str()],
-        Value::from(pem)
-    );
+    let sent_key = &attrs["secrets"]["service_account_json"];
+    assert_eq!(sent_key["private_key"], Value::from(pem));
+    assert_eq!(sent_key["k".repeat(MAX_KEY_LEN).as_str()], Value::from("v"));
 }
 
 #[tokio::test]
@@ -343,10 +721,12 @@ async fn first_problem_wins_and_nothing_is_sent_for_any_of_many_bad_syncs() {
     });
     let (client, _) = client(&server);
     let bad = [
-        NewSync::google_workspace("", ""),
-        NewSync::okta("n", "https://x/"),
-        NewSync::entra_id("n", "x.com"),
-        NewSync::new(IntegrationType::from(""), "n", "x.com").secret("k", "v"),
+        NewSync::google_workspace("", "", canary_key()),
+        NewSync::okta("n", "https://x/", TOKEN),
+        NewSync::okta("n", "x.com", ""),
+        NewSync::crowdstrike("n", "x.com", CS_ID, " "),
+        NewSync::raw(IntegrationType::from(""), "n", "x.com").raw_secrets(json!({ "k": "v" })),
+        NewSync::entra_id("n", "x.com").admin_email(SECRET),
     ];
     let mut fields = Vec::new();
     for sync in bad {
@@ -355,6 +735,16 @@ async fn first_problem_wins_and_nothing_is_sent_for_any_of_many_bad_syncs() {
             other => panic!("expected a validation error, got {other:?}"),
         }
     }
-    assert_eq!(fields, ["name", "domain", "secrets", "integration_type"]);
+    assert_eq!(
+        fields,
+        [
+            "name",
+            "domain",
+            "secrets.api_token",
+            "secrets.client_secret",
+            "integration_type",
+            "secrets.admin_email"
+        ]
+    );
     assert_eq!(mock.calls(), 0);
 }

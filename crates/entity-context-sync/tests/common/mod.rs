@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 pub use entity_context_sync::RecordingSleep;
-use entity_context_sync::{Client, ClientBuilder, Error, RetryPolicy};
+use entity_context_sync::{Client, ClientBuilder, Error, NewSync, RetryPolicy, ServiceAccountKey};
 use entity_context_sync_client::types as wire;
 use httpmock::{HttpMockRequest, MockServer};
 use serde_json::Value;
@@ -21,6 +21,42 @@ pub const API_KEY: &str = "canaryapikey3f9a1c77d2e4";
 pub const APP_KEY: &str = "canaryappkey81be04c5aa90b1";
 /// A canary secret value.
 pub const SECRET: &str = "canary-secret-7d41@example.com";
+
+/// A Google service account key file in Google's format, every value fake
+/// (tests/fixtures/service-account-key.json at the workspace root).
+pub const KEY_FILE: &str = include_str!("../../../../tests/fixtures/service-account-key.json");
+
+/// A canary private key (multi-line PEM) for [`canary_key`].
+pub const PEM_CANARY: &str = "MIIEvQIBADANcanarypem51f0";
+/// The canary client email of [`canary_key`].
+pub const CLIENT_EMAIL_CANARY: &str = "canary-sa-9e2b@canary-proj.iam.gserviceaccount.com";
+/// The canary `private_key_id` of [`canary_key`].
+pub const KEY_ID_CANARY: &str = "canarykeyid0a7c55e3";
+
+/// The key file fixture, parsed.
+pub fn key_file() -> ServiceAccountKey {
+    ServiceAccountKey::from_json(KEY_FILE).expect("the key file fixture is valid")
+}
+
+/// A key whose private key, client email and `private_key_id` are canaries.
+pub fn canary_key() -> ServiceAccountKey {
+    ServiceAccountKey::new(
+        "canary-proj",
+        CLIENT_EMAIL_CANARY,
+        format!(
+            "-----BEGIN PRIVATE KEY-----\n{PEM_CANARY}\nline2canary\n-----END PRIVATE KEY-----\n"
+        ),
+    )
+    .field("private_key_id", KEY_ID_CANARY)
+}
+
+/// The secrets of [`canary_key`] a leak check looks for.
+pub const KEY_CANARIES: &[&str] = &[PEM_CANARY, CLIENT_EMAIL_CANARY, KEY_ID_CANARY];
+
+/// A Google Workspace sync with every secret a canary (key and `admin_email`).
+pub fn gws(name: &str, domain: &str) -> NewSync {
+    NewSync::google_workspace(name, domain, canary_key()).admin_email(SECRET)
+}
 
 /// The seed reply (tests/fixtures/seed-response.json at the workspace root).
 pub const SEED_RESPONSE: &str = include_str!("../../../../tests/fixtures/seed-response.json");
@@ -277,9 +313,10 @@ async fn read_request(socket: &mut tokio::net::TcpStream, store: &Mutex<Vec<u8>>
         .extend_from_slice(&buf);
 }
 
-/// Panics unless `text` is free of the canary keys and every `secrets` given.
+/// Panics unless `text` is free of the canary keys, the canaries of
+/// [`canary_key`] and every `secrets` given.
 pub fn assert_no_leak(text: &str, secrets: &[&str]) {
-    for needle in [API_KEY, APP_KEY].iter().chain(secrets) {
+    for needle in [API_KEY, APP_KEY].iter().chain(KEY_CANARIES).chain(secrets) {
         assert!(!text.contains(needle), "leaked {needle:?} into:\n{text}");
     }
 }
