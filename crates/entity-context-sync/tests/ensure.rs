@@ -96,7 +96,10 @@ async fn a_changed_setting_is_one_patch_of_settings_only() {
     assert_eq!(ensured.attempts, 2);
     assert_eq!(
         calls(&fake, before),
-        [list_call(), ("PATCH".to_owned(), format!("{API_PATH}/{id}"))]
+        [
+            list_call(),
+            ("PATCH".to_owned(), format!("{API_PATH}/{id}"))
+        ]
     );
     let patch = fake.requests().pop().and_then(|r| r.body).expect("body");
     let attributes = patch["data"]["attributes"].as_object().expect("object");
@@ -181,7 +184,11 @@ async fn two_configs_with_the_name_are_ambiguous() {
     let a = fake.seed(SeedConfig::new("OKTA", "Okta prod", "acme.okta.com"));
     let b = fake.seed(SeedConfig::new("OKTA", "Okta prod", "other.okta.com"));
     // Same name, other type: not a match.
-    fake.seed(SeedConfig::new("SENTINELONE", "Okta prod", "x.sentinelone.net"));
+    fake.seed(SeedConfig::new(
+        "SENTINELONE",
+        "Okta prod",
+        "x.sentinelone.net",
+    ));
     let (client, _) = client(&fake);
     let err = client
         .entity_context_syncs()
@@ -224,7 +231,10 @@ async fn lost_create_reply_is_found_by_listing(fault: Fault) {
     assert_eq!(ensured.attempts, 3);
     let configs = fake.configs();
     assert_eq!(configs.len(), 1, "{fault:?}: exactly one config");
-    assert_eq!(Value::String(ensured.value.config.id.clone()), configs[0]["id"]);
+    assert_eq!(
+        Value::String(ensured.value.config.id.clone()),
+        configs[0]["id"]
+    );
     assert!(sleep.waits().is_empty());
 
     let again = syncs.ensure(okta()).await.expect("again");

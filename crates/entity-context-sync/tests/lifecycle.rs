@@ -72,7 +72,12 @@ async fn create_each_source_type() {
             vec![],
         ),
         (
-            NewSync::crowdstrike("CS", "api.crowdstrike.com", "cs-client-id", "cs-client-secret"),
+            NewSync::crowdstrike(
+                "CS",
+                "api.crowdstrike.com",
+                "cs-client-id",
+                "cs-client-secret",
+            ),
             IntegrationType::Crowdstrike,
             vec!["client_id", "client_secret"],
         ),
@@ -96,13 +101,24 @@ async fn create_each_source_type() {
         stored.sort();
         assert_eq!(stored, secrets, "{integration_type}");
         let request = fake.requests().pop().expect("recorded");
-        assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", API_PATH));
+        assert_eq!(
+            (request.method.as_str(), request.path.as_str()),
+            ("POST", API_PATH)
+        );
     }
     let configs = fake.configs();
     assert_eq!(configs.len(), 5);
-    assert_eq!(configs[4]["attributes"]["settings"], json!({"region": "eu"}));
+    assert_eq!(
+        configs[4]["attributes"]["settings"],
+        json!({"region": "eu"})
+    );
     let text = format!("{:?}", fake.requests());
-    for secret in [PRIVATE_KEY, "okta-token-1", "cs-client-secret", "s1-token-1"] {
+    for secret in [
+        PRIVATE_KEY,
+        "okta-token-1",
+        "cs-client-secret",
+        "s1-token-1",
+    ] {
         assert!(!text.contains(secret));
     }
 }
@@ -129,7 +145,10 @@ async fn list_with_and_without_filter_and_get() {
     assert_eq!(only.value.len(), 1);
     assert_eq!(only.value[0].id, entra);
     assert_eq!(
-        fake.requests().last().and_then(|r| r.query.clone()).as_deref(),
+        fake.requests()
+            .last()
+            .and_then(|r| r.query.clone())
+            .as_deref(),
         Some("filter%5Bintegration_type%5D=ENTRA_ID")
     );
 
@@ -287,8 +306,10 @@ async fn activate_deactivate_and_app_registrations() {
     assert_eq!(request.path, format!("{API_PATH}/entra_id/activate"));
     assert_eq!(
         request.body,
-        Some(json!({"data": {"type": "activate_entra_id_request", "attributes": {
-            "name": "Entra prod", "domain": "acme.onmicrosoft.com"}}}))
+        Some(
+            json!({"data": {"type": "activate_entra_id_request", "attributes": {
+            "name": "Entra prod", "domain": "acme.onmicrosoft.com"}}})
+        )
     );
     assert_eq!(first.value.integration_type, IntegrationType::EntraId);
     assert!(first.value.enabled);
@@ -368,7 +389,10 @@ async fn delete_then_get_is_a_404() {
 
     let err = syncs.get(&created.id).await.expect_err("gone");
     assert_eq!(err.status(), Some(404));
-    assert!(err.to_string().starts_with("get: Datadog API error 404"), "{err}");
+    assert!(
+        err.to_string().starts_with("get: Datadog API error 404"),
+        "{err}"
+    );
     assert!(!err.is_retryable());
     assert!(!err.may_have_been_applied());
 

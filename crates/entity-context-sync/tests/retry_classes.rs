@@ -165,7 +165,10 @@ async fn safe_operations_retry(kind: Kind) {
         let log = w.fake.requests();
         assert_eq!(log[0].fault, Some(kind.fault()), "{op}");
         assert_eq!(log[1].fault, None);
-        assert_eq!((log[0].method.as_str(), &log[0].path), (log[1].method.as_str(), &log[1].path));
+        assert_eq!(
+            (log[0].method.as_str(), &log[0].path),
+            (log[1].method.as_str(), &log[1].path)
+        );
         assert_eq!(log[1].status, Some(status));
         assert_eq!(w.sleep.waits(), [Duration::from_secs(1)], "{op}");
         assert!(op.is_idempotent());
@@ -213,7 +216,12 @@ async fn create_is_sent_exactly_once_after_a_502_a_reset_or_a_timeout() {
         match (kind, &err) {
             (Kind::BadGateway, Error::Api { status: 502, .. }) => {}
             (Kind::Reset, Error::Transport { attempts: 1, .. }) => {}
-            (Kind::Timeout, Error::Timeout { attempts: 1, after, .. }) => {
+            (
+                Kind::Timeout,
+                Error::Timeout {
+                    attempts: 1, after, ..
+                },
+            ) => {
                 assert_eq!(*after, TIMEOUT)
             }
             _ => panic!("{kind:?}: unexpected {err:?}"),
