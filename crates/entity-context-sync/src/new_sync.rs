@@ -181,11 +181,26 @@ impl NewSync {
         let value = value.into();
         let creds = &mut self.credentials.0;
         let known = match (creds, key.as_str()) {
-            (Creds::Okta(s), "api_token") => Some(s.api_token = value.clone()),
-            (Creds::SentinelOne(s), "api_token") => Some(s.api_token = value.clone()),
-            (Creds::CrowdStrike(s), "client_id") => Some(s.client_id = value.clone()),
-            (Creds::CrowdStrike(s), "client_secret") => Some(s.client_secret = value.clone()),
-            (Creds::GoogleWorkspace(s), "admin_email") => Some(s.admin_email = Some(value.clone())),
+            (Creds::Okta(s), "api_token") => {
+                s.api_token = value.clone();
+                Some(())
+            }
+            (Creds::SentinelOne(s), "api_token") => {
+                s.api_token = value.clone();
+                Some(())
+            }
+            (Creds::CrowdStrike(s), "client_id") => {
+                s.client_id = value.clone();
+                Some(())
+            }
+            (Creds::CrowdStrike(s), "client_secret") => {
+                s.client_secret = value.clone();
+                Some(())
+            }
+            (Creds::GoogleWorkspace(s), "admin_email") => {
+                s.admin_email = Some(value.clone());
+                Some(())
+            }
             (Creds::Raw { secrets, .. }, _) => {
                 let mut map = match secrets.take().map(|s| s.expose_secret().clone()) {
                     Some(Value::Object(map)) => map,
