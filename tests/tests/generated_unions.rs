@@ -426,3 +426,42 @@ fn debug_of_secrets_shows_field_names_but_no_value() {
         assert!(debug.contains(shown), "`{shown}` in {debug}");
     }
 }
+
+#[test]
+fn decode_errors_never_quote_a_secret() {
+    // serde quotes an unexpected string in its message ("invalid type: string
+    // \"…\", expected struct …"): a key file pasted as a string, or a token
+    // where the secrets object belongs, must not end up in an error.
+    let key_as_string = json!({
+        "private_key": "canary-gws-private-key",
+        "client_email": "canary-gws-client-email",
+    })
+    .to_string();
+    for (shape, kind, secrets) in [
+        (
+            Shape::Create,
+            "GOOGLE_WORKSPACE",
+            json!({"service_account_json": key_as_string}),
+        ),
+        (
+            Shape::Validate,
+            "GOOGLE_WORKSPACE",
+            json!({"admin_email": "canary-gws-admin@example.com", "service_account_json": key_as_string}),
+        ),
+        (Shape::Create, "OKTA", json!("canary-okta-token")),
+        (Shape::Update, "SENTINELONE", json!("canary-s1-token")),
+        (
+            Shape::Validate,
+            "CROWDSTRIKE",
+            json!("canary-cs-client-secret"),
+        ),
+    ] {
+        let mut attrs = attributes(shape, kind, true);
+        attrs["secrets"] = secrets;
+        let err = decode_error(shape, attrs); // asserts no canary
+        assert!(
+            err.contains("invalid type") && err.contains("[REDACTED]"),
+            "{shape:?} {kind}: {err}"
+        );
+    }
+}

@@ -341,14 +341,23 @@ fn union_has_one_variant_per_mapping_value_and_unknown() {
     assert!(unions.contains("matchmap.get(\"kind\")"));
     for (value, variant) in [("ALPHA", "Alpha"), ("beta-two", "BetaTwo")] {
         let arm = &unions[unions.find(&format!("\"{value}\"=>")).expect("match arm")..];
-        let arm = &arm[..arm.find(";").unwrap_or(arm.len())];
+        let arm = &arm[..arm
+            .find("=>")
+            .and_then(|i| arm[i + 2..].find("=>").map(|j| i + 2 + j))
+            .unwrap_or(arm.len())];
         assert!(
             arm.contains(&format!(
-                "::serde_json::from_value(::serde_json::Value::Object(map)).map(Self::{variant}).map_err(D::Error::custom)"
+                "::serde_json::from_value(::serde_json::Value::Object(map)).map(Self::{variant})"
             )),
             "{arm}"
         );
+        // A decode error is scrubbed of every string under `secrets`.
+        assert!(
+            arm.contains(".map_err(|e|D::Error::custom(scrub(e.to_string(),secrets.as_ref())"),
+            "{arm}"
+        );
     }
+    assert!(unions.contains("fnscrub(message:::std::string::String,"));
     assert!(
         unions.contains(
             "_=>{Ok(Self::Unknown(::entity_context_sync_client::RawAttributes::new(map,None)"

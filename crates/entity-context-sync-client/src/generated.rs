@@ -6121,6 +6121,44 @@ pub mod open_enums {
 /// Discriminated unions (`oneOf` + `discriminator`): one variant per
 /// mapped value, and `Unknown` for a value newer than this SDK.
 pub mod unions {
+    /// A decode error's message without any string of `secrets`:
+    /// serde quotes an unexpected string (a key file pasted as a
+    /// string where an object belongs), which must not carry a secret
+    /// into an error or a log.
+    fn scrub(
+        message: ::std::string::String,
+        secrets: ::std::option::Option<&::entity_context_sync_client::SecretJson>,
+    ) -> ::std::string::String {
+        fn strings<'a>(
+            value: &'a ::serde_json::Value,
+            out: &mut ::std::vec::Vec<&'a str>,
+        ) {
+            match value {
+                ::serde_json::Value::String(s) => out.push(s),
+                ::serde_json::Value::Array(items) => {
+                    items.iter().for_each(|v| strings(v, out))
+                }
+                ::serde_json::Value::Object(map) => {
+                    map.values().for_each(|v| strings(v, out))
+                }
+                _ => {}
+            }
+        }
+        let mut found = ::std::vec::Vec::new();
+        if let ::std::option::Option::Some(secrets) = secrets {
+            strings(secrets.expose_secret(), &mut found);
+        }
+        found.sort_by_key(|s| ::std::cmp::Reverse(s.len()));
+        let mut message = message;
+        for secret in found.into_iter().filter(|s| !s.is_empty()) {
+            let quoted = ::std::format!("{secret:?}");
+            for form in [secret, &quoted[1..quoted.len() - 1]] {
+                message = message
+                    .replace(form, ::entity_context_sync_client::secret::REDACTED);
+            }
+        }
+        message
+    }
     ///The attributes of the entity context sync configuration to create, one schema per source type.
     ///
     ///Tagged by `integration_type`.
@@ -6259,29 +6297,59 @@ pub mod unions {
             };
             match tag.as_str() {
                 "CROWDSTRIKE" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::Crowdstrike)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "ENTRA_ID" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::EntraId)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "GOOGLE_WORKSPACE" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::GoogleWorkspace)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "OKTA" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::Okta)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "SENTINELONE" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::Sentinelone)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 _ => {
                     Ok(
@@ -6459,29 +6527,59 @@ pub mod unions {
             };
             match tag.as_str() {
                 "CROWDSTRIKE" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::Crowdstrike)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "ENTRA_ID" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::EntraId)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "GOOGLE_WORKSPACE" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::GoogleWorkspace)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "OKTA" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::Okta)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "SENTINELONE" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::Sentinelone)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 _ => {
                     Ok(
@@ -6660,29 +6758,59 @@ pub mod unions {
             };
             match tag.as_str() {
                 "CROWDSTRIKE" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::Crowdstrike)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "ENTRA_ID" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::EntraId)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "GOOGLE_WORKSPACE" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::GoogleWorkspace)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "OKTA" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::Okta)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 "SENTINELONE" => {
+                    let secrets = map
+                        .get(::entity_context_sync_client::secret::RAW_SECRETS_KEY)
+                        .cloned()
+                        .map(::entity_context_sync_client::SecretJson::new);
                     ::serde_json::from_value(::serde_json::Value::Object(map))
                         .map(Self::Sentinelone)
-                        .map_err(D::Error::custom)
+                        .map_err(|e| D::Error::custom(
+                            scrub(e.to_string(), secrets.as_ref()),
+                        ))
                 }
                 _ => {
                     Ok(
