@@ -267,9 +267,9 @@ pub fn test_client(base_url: &str, sleep: &RecordingSleep, policy: RetryPolicy) 
         .expect("test client builds")
 }
 
-/// The seed page's request as a [`NewSync`].
+/// The seed page's request as a [`NewSync`] ([`crate::SEED_REQUEST`] is its body).
 pub fn seed_sync() -> NewSync {
-    NewSync::google_workspace("My GWS Integration", "siem-test.com")
+    NewSync::google_workspace("My GWS Integration", "siem-test.com", crate::seed_key())
         .admin_email("test@example.com")
         .setting("setting1", "value1")
 }

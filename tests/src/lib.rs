@@ -9,14 +9,64 @@ use std::sync::{Arc, Mutex, PoisonError};
 use httpmock::prelude::HttpMockRequest;
 use serde_json::{Value, json};
 
-/// The seed page's request example.
+/// The seed page's request example in today's shape, equal to the fragment's
+/// example: Datadog's typed `GOOGLE_WORKSPACE` secrets require a
+/// `service_account_json` (the fragment's minimal example key, [`seed_key`])
+/// beside the seed's `admin_email`.
 pub const SEED_REQUEST: &str = include_str!("../fixtures/seed-request.json");
+/// A Google service account key file in Google's real format, every value
+/// fake (the PEM body is base64 of "canary: this is a fake private key …").
+pub const SERVICE_ACCOUNT_KEY: &str = include_str!("../fixtures/service-account-key.json");
 /// The seed page's 200 response example.
 pub const SEED_RESPONSE: &str = include_str!("../fixtures/seed-response.json");
 /// The seed page's error example (400, 403 and 429 share it).
 pub const SEED_ERROR: &str = include_str!("../fixtures/seed-error.json");
 /// The OpenAPI fragment.
 pub const SPEC: &str = include_str!("../../openapi/entity-context-sync.yaml");
+
+/// The fragment's example service account key (its four required fields),
+/// as in [`SEED_REQUEST`].
+pub fn seed_key() -> entity_context_sync::ServiceAccountKey {
+    entity_context_sync::ServiceAccountKey::new(
+        "example-project",
+        "siem-sync@example-project.iam.gserviceaccount.com",
+        "-----BEGIN PRIVATE KEY-----\nEXAMPLE\n-----END PRIVATE KEY-----\n",
+    )
+}
+
+/// [`SERVICE_ACCOUNT_KEY`] as a [`ServiceAccountKey`](entity_context_sync::ServiceAccountKey).
+pub fn service_account_key() -> entity_context_sync::ServiceAccountKey {
+    entity_context_sync::ServiceAccountKey::from_json(SERVICE_ACCOUNT_KEY)
+        .expect("the key file fixture is a valid service account key")
+}
+
+/// The values of the key file fixture that must never show anywhere but in
+/// a request body: every string field except the public `type` and
+/// `universe_domain`, each line of the PEM body, and the private key
+/// JSON-escaped (`\n`), as an echoed body carries it.
+pub fn service_account_key_secrets() -> Vec<String> {
+    let Value::Object(key) = json(SERVICE_ACCOUNT_KEY) else {
+        panic!("the key file fixture is a JSON object");
+    };
+    let mut out = Vec::new();
+    for (name, value) in &key {
+        let Some(text) = value.as_str() else { continue };
+        if matches!(name.as_str(), "type" | "universe_domain") {
+            continue;
+        }
+        out.push(text.to_string());
+        if name == "private_key" {
+            let escaped = Value::from(text).to_string();
+            out.push(escaped[1..escaped.len() - 1].to_string());
+            out.extend(
+                text.lines()
+                    .filter(|l| !l.starts_with("-----"))
+                    .map(str::to_string),
+            );
+        }
+    }
+    out
+}
 
 /// Parses one of the JSON fixtures.
 pub fn json(text: &str) -> Value {
@@ -71,7 +121,7 @@ impl Recorder {
 
 /// A JSON view of a request: method, path, query, sorted headers (credential
 /// values redacted, `host` port-free, user-agent version redacted), and the
-/// JSON body (or raw text) with every `secrets` value redacted.
+/// JSON body (or raw text) with every `secrets` value redacted, at any depth.
 pub fn describe(req: &HttpMockRequest) -> Value {
     let uri = req.uri();
     let headers: BTreeMap<String, String> = req
@@ -102,10 +152,8 @@ pub fn describe(req: &HttpMockRequest) -> Value {
     let body = req.body().to_vec();
     let mut body = serde_json::from_slice::<Value>(&body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
-    if let Some(Value::Object(secrets)) = body.pointer_mut("/data/attributes/secrets") {
-        secrets
-            .values_mut()
-            .for_each(|v| *v = Value::String(REDACTED.to_string()));
+    if let Some(secrets) = body.pointer_mut("/data/attributes/secrets") {
+        redact_values(secrets);
     }
     json!({
         "method": req.method().to_string(),
@@ -114,6 +162,18 @@ pub fn describe(req: &HttpMockRequest) -> Value {
         "headers": headers,
         "body": body,
     })
+}
+
+/// Replaces every leaf of `value` (at any depth: the `service_account_json`
+/// object inside Google Workspace `secrets`, arrays) with [`REDACTED`],
+/// keeping the keys and the nesting, so a snapshot shows the shape of the
+/// secrets and none of their values.
+pub fn redact_values(value: &mut Value) {
+    match value {
+        Value::Object(map) => map.values_mut().for_each(redact_values),
+        Value::Array(items) => items.iter_mut().for_each(redact_values),
+        leaf => *leaf = Value::String(REDACTED.to_string()),
+    }
 }
 
 /// `entity-context-sync/0.1.0 (rust; linux; x86_64)` -> `entity-context-sync/[version] ([platform])`.
@@ -154,13 +214,27 @@ pub const TEST_API_KEY: &str = "api-s3cr3t-0123456789abcdef";
 pub const TEST_APP_KEY: &str = "app-s3cr3t-fedcba9876543210";
 
 /// Strings no committed snapshot may contain: the canary, the seed's
-/// `admin_email` secret and the keys of `generated_client.rs`.
+/// `admin_email` secret, the keys of `generated_client.rs`, any PEM private
+/// key and any service account email. [`forbidden_in_snapshots`] adds the key file fixture's values.
 pub const FORBIDDEN_IN_SNAPSHOTS: &[&str] = &[
     CANARY,
     "test@example.com",
     "0123456789abcdef0123456789abcdef",
     "app-key-value",
+    "PRIVATE KEY-----",
+    "iam.gserviceaccount.com",
 ];
+
+/// [`FORBIDDEN_IN_SNAPSHOTS`] plus every secret of the key file fixture
+/// ([`service_account_key_secrets`]: the private key whole, JSON-escaped and
+/// line by line, its id, the client email and id, the other fields).
+pub fn forbidden_in_snapshots() -> Vec<String> {
+    FORBIDDEN_IN_SNAPSHOTS
+        .iter()
+        .map(|s| s.to_string())
+        .chain(service_account_key_secrets())
+        .collect()
+}
 
 /// [`redact_version`], then the platform of the default user agent:
 /// `entity-context-sync/0.1.0 (rust; linux; x86_64)` ->

@@ -76,7 +76,7 @@ async fn accept_and_never_answer_times_out_once_and_warns_the_create_may_exist()
             .expect_err(label);
         settle(&server, 1).await;
         assert!(
-            matches!(err, Error::Timeout { after, may_have_been_sent: true } if after == timeout),
+            matches!(err, Error::Timeout { after, may_have_been_sent: true, .. } if after == timeout),
             "{label}: {err:?}"
         );
         assert!(
@@ -221,6 +221,7 @@ async fn a_429_that_never_ends_stops_at_max_retries_or_the_budget() {
             waited,
             errors,
             rate_limit: Some(rl),
+            ..
         } => {
             assert_eq!(*waited, Duration::from_secs(3));
             assert_eq!(errors, &["Too many requests"]);
@@ -456,8 +457,12 @@ async fn concurrent_creates_each_get_their_own_reply_and_nothing_is_lost() {
         let client = client.clone();
         tasks.spawn(async move {
             let name = format!("sync-{i:02}");
-            let sync = NewSync::google_workspace(name.clone(), "siem-test.com")
-                .admin_email("test@example.com");
+            let sync = NewSync::google_workspace(
+                name.clone(),
+                "siem-test.com",
+                entity_context_sync_tests::seed_key(),
+            )
+            .admin_email("test@example.com");
             let created = client.entity_context_syncs().create(sync).await;
             (name, created)
         });

@@ -4,17 +4,36 @@
 
 use entity_context_sync::{
     Client, Error, IntegrationType, MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS, MAX_SECRET_LEN,
-    MAX_SETTINGS_LEN, NewSync, RetryPolicy, Site,
+    MAX_SETTINGS_LEN, NewSync, RetryPolicy, ServiceAccountKey, Site,
 };
-use entity_context_sync_tests::SEED_RESPONSE;
 use entity_context_sync_tests::faults::{
     Action, RawServer, RecordingSleep, TEST_API_KEY, TEST_APP_KEY, json_response, test_client,
 };
+use entity_context_sync_tests::{SEED_RESPONSE, SERVICE_ACCOUNT_KEY, service_account_key};
+use serde_json::{Map, Value, json};
 
-const SECRET: &str = "validation-secret-5d2c";
+const SECRET: &str = "validation-secret-5d2c@example.com";
+/// Canary token, client id / secret and private key line: never in an error.
+const TOKEN: &str = "validation-token-8a1f";
+const CS_ID: &str = "validation-csid-2b7e";
+const CS_SECRET: &str = "validation-cssecret-6c3d";
+const PEM_LINE: &str = "validationPemLine9e4a";
+const CANARIES: [&str; 5] = [SECRET, TOKEN, CS_ID, CS_SECRET, PEM_LINE];
+
+fn pem() -> String {
+    format!("-----BEGIN PRIVATE KEY-----\n{PEM_LINE}\n-----END PRIVATE KEY-----\n")
+}
 
 fn gws(name: &str, domain: &str) -> NewSync {
-    NewSync::google_workspace(name, domain).admin_email(SECRET)
+    NewSync::google_workspace(name, domain, service_account_key()).admin_email(SECRET)
+}
+
+fn gws_key(project_id: &str, client_email: &str, private_key: &str) -> NewSync {
+    NewSync::google_workspace(
+        "n",
+        "siem-test.com",
+        ServiceAccountKey::new(project_id, client_email, private_key),
+    )
 }
 
 fn ok_sync() -> NewSync {
@@ -71,52 +90,253 @@ fn invalid_inputs() -> Vec<(&'static str, String, NewSync, &'static str)> {
     ] {
         add("domain", case, gws("n", &domain), "domain");
     }
-    // secrets
-    let base = || NewSync::google_workspace("n", "siem-test.com");
-    add("secrets", "none at all", base(), "secrets");
-    add("secrets", "empty key", base().secret("", SECRET), "secrets");
+    // secrets, per source type
+    for blank in ["", " \n\t "] {
+        let kind = if blank.is_empty() {
+            "empty"
+        } else {
+            "whitespace"
+        };
+        add(
+            "secrets",
+            &format!("Okta api_token {kind}"),
+            NewSync::okta("n", "siem-test.okta.com", blank),
+            "secrets.api_token",
+        );
+        add(
+            "secrets",
+            &format!("SentinelOne api_token {kind}"),
+            NewSync::sentinel_one("n", "usea1.sentinelone.net", blank),
+            "secrets.api_token",
+        );
+        add(
+            "secrets",
+            &format!("CrowdStrike client_id {kind}"),
+            NewSync::crowdstrike("n", "api.crowdstrike.com", blank, CS_SECRET),
+            "secrets.client_id",
+        );
+        add(
+            "secrets",
+            &format!("CrowdStrike client_secret {kind}"),
+            NewSync::crowdstrike("n", "api.crowdstrike.com", CS_ID, blank),
+            "secrets.client_secret",
+        );
+        add(
+            "secrets",
+            &format!("admin_email {kind}"),
+            ok_sync().admin_email(blank),
+            "secrets.admin_email",
+        );
+    }
     add(
         "secrets",
-        "whitespace key",
-        base().secret("  ", SECRET),
-        "secrets",
+        "oversize Okta api_token",
+        NewSync::okta("n", "siem-test.okta.com", TOKEN.repeat(MAX_SECRET_LEN / 8)),
+        "secrets.api_token",
     );
     add(
         "secrets",
-        "oversize key",
-        base().secret("k".repeat(MAX_KEY_LEN + 1), SECRET),
-        "secrets",
+        "oversize CrowdStrike client_secret",
+        NewSync::crowdstrike(
+            "n",
+            "api.crowdstrike.com",
+            CS_ID,
+            "s".repeat(MAX_SECRET_LEN + 1),
+        ),
+        "secrets.client_secret",
     );
     add(
         "secrets",
-        "control char in key",
-        base().secret("admin\nemail", SECRET),
-        "secrets",
-    );
-    add(
-        "secrets",
-        "empty value",
-        base().secret("admin_email", ""),
+        "admin_email not an email",
+        ok_sync().admin_email(TOKEN),
         "secrets.admin_email",
     );
+    for (case, sync) in [
+        (
+            "admin_email on Okta",
+            NewSync::okta("n", "siem-test.okta.com", TOKEN),
+        ),
+        (
+            "admin_email on SentinelOne",
+            NewSync::sentinel_one("n", "usea1.sentinelone.net", TOKEN),
+        ),
+        (
+            "admin_email on CrowdStrike",
+            NewSync::crowdstrike("n", "api.crowdstrike.com", CS_ID, CS_SECRET),
+        ),
+        (
+            "admin_email on Entra ID",
+            NewSync::entra_id("n", "siem-test.com"),
+        ),
+        (
+            "admin_email on raw",
+            NewSync::raw("NEW_SOURCE", "n", "siem-test.com"),
+        ),
+    ] {
+        add(
+            "secrets",
+            case,
+            sync.admin_email(SECRET),
+            "secrets.admin_email",
+        );
+    }
+    // the service account key (built in code; key files: see below)
+    for (case, sync, field) in [
+        (
+            "empty project_id",
+            gws_key(" ", "sa@p.iam.gserviceaccount.com", &pem()),
+            "project_id",
+        ),
+        (
+            "empty client_email",
+            gws_key("p", "", &pem()),
+            "client_email",
+        ),
+        (
+            "client_email not an email",
+            gws_key("p", CS_ID, &pem()),
+            "client_email",
+        ),
+        (
+            "empty private_key",
+            gws_key("p", "sa@p.iam.gserviceaccount.com", ""),
+            "private_key",
+        ),
+        (
+            "private_key not a PEM block",
+            gws_key("p", "sa@p.iam.gserviceaccount.com", PEM_LINE),
+            "private_key",
+        ),
+        (
+            "private_key PEM without its END line",
+            gws_key(
+                "p",
+                "sa@p.iam.gserviceaccount.com",
+                &format!("-----BEGIN PRIVATE KEY-----\n{PEM_LINE}\n"),
+            ),
+            "private_key",
+        ),
+        (
+            "oversize private_key",
+            gws_key(
+                "p",
+                "sa@p.iam.gserviceaccount.com",
+                &PEM_LINE.repeat(MAX_SECRET_LEN / 16),
+            ),
+            "private_key",
+        ),
+    ] {
+        add(
+            "service account key",
+            case,
+            sync,
+            match field {
+                "project_id" => "secrets.service_account_json.project_id",
+                "client_email" => "secrets.service_account_json.client_email",
+                _ => "secrets.service_account_json.private_key",
+            },
+        );
+    }
     add(
-        "secrets",
-        "whitespace value",
-        base().secret("admin_email", " \n\t "),
-        "secrets.admin_email",
+        "service account key",
+        "empty extra field name",
+        NewSync::google_workspace("n", "siem-test.com", service_account_key().field("", TOKEN)),
+        "secrets.service_account_json",
     );
-    add(
-        "secrets",
-        "oversize value",
-        base().secret("admin_email", "s".repeat(MAX_SECRET_LEN + 1)),
-        "secrets.admin_email",
-    );
-    add(
-        "secrets",
-        "one good, one empty",
-        ok_sync().secret("extra", ""),
-        "secrets.extra",
-    );
+    // the escape hatch
+    let raw = || NewSync::raw("NEW_SOURCE", "n", "siem-test.com");
+    for (case, sync, field) in [
+        (
+            "secrets not an object",
+            raw().raw_secrets(json!(TOKEN)),
+            "secrets",
+        ),
+        (
+            "empty key",
+            raw().raw_secrets(json!({ "": TOKEN })),
+            "secrets",
+        ),
+        (
+            "whitespace key",
+            raw().raw_secrets(json!({ "  ": TOKEN })),
+            "secrets",
+        ),
+        (
+            "oversize key",
+            raw().raw_secrets(json!({ "k".repeat(MAX_KEY_LEN + 1): TOKEN })),
+            "secrets",
+        ),
+        (
+            "control char in key",
+            raw().raw_secrets(json!({ "api\nkey": TOKEN })),
+            "secrets",
+        ),
+        (
+            "empty value",
+            raw().raw_secrets(json!({ "api_key": "" })),
+            "secrets.api_key",
+        ),
+        (
+            "one good, one empty",
+            raw().raw_secrets(json!({ "api_key": TOKEN, "extra": " " })),
+            "secrets.extra",
+        ),
+        (
+            "oversize value",
+            raw().raw_secrets(json!({ "api_key": "s".repeat(MAX_SECRET_LEN + 1) })),
+            "secrets.api_key",
+        ),
+        (
+            "raw OKTA without api_token",
+            NewSync::raw("OKTA", "n", "siem-test.okta.com").raw_secrets(json!({ "token": TOKEN })),
+            "secrets.api_token",
+        ),
+        (
+            "raw SENTINELONE without secrets",
+            NewSync::raw("SENTINELONE", "n", "usea1.sentinelone.net"),
+            "secrets.api_token",
+        ),
+        (
+            "raw CROWDSTRIKE without client_secret",
+            NewSync::raw("CROWDSTRIKE", "n", "api.crowdstrike.com")
+                .raw_secrets(json!({ "client_id": CS_ID })),
+            "secrets.client_secret",
+        ),
+        (
+            "raw GOOGLE_WORKSPACE, admin_email only",
+            NewSync::raw("GOOGLE_WORKSPACE", "n", "siem-test.com")
+                .raw_secrets(json!({ "admin_email": SECRET })),
+            "secrets.service_account_json",
+        ),
+        (
+            "raw GOOGLE_WORKSPACE, key file as a string",
+            NewSync::raw("GOOGLE_WORKSPACE", "n", "siem-test.com")
+                .raw_secrets(json!({ "service_account_json": pem() })),
+            "secrets.service_account_json",
+        ),
+        (
+            "raw_secrets on a typed source",
+            NewSync::okta("n", "siem-test.okta.com", TOKEN).raw_secrets(json!({ "k": TOKEN })),
+            "secrets",
+        ),
+        (
+            "raw_attribute on a typed source",
+            NewSync::entra_id("n", "siem-test.com").raw_attribute("tenant", TOKEN),
+            "attributes",
+        ),
+        (
+            "raw_attribute setting name",
+            raw().raw_attribute("name", "other"),
+            "attributes.name",
+        ),
+        (
+            "raw_attribute setting secrets",
+            raw().raw_attribute("secrets", json!({ "k": TOKEN })),
+            "attributes.secrets",
+        ),
+    ] {
+        add("escape hatch (raw)", case, sync, field);
+    }
     // settings
     add(
         "settings",
@@ -166,7 +386,8 @@ fn invalid_inputs() -> Vec<(&'static str, String, NewSync, &'static str)> {
         add(
             "integration_type (Unknown)",
             case,
-            NewSync::new(IntegrationType::from(value), "n", "siem-test.com").admin_email(SECRET),
+            NewSync::raw(IntegrationType::from(value), "n", "siem-test.com")
+                .raw_secrets(json!({ "token": TOKEN })),
             "integration_type",
         );
     }
@@ -195,7 +416,9 @@ async fn every_invalid_input_is_refused_before_anything_is_sent() {
                     "{label}"
                 );
                 let text = format!("{err} {err:?}");
-                assert!(!text.contains(SECRET), "{label}: secret in {text}");
+                for canary in CANARIES {
+                    assert!(!text.contains(canary), "{label}: secret in {text}");
+                }
                 assert!(!reason.is_empty(), "{label}");
                 assert!(text.len() < 512, "{label}: {} bytes of message", text.len());
             }
@@ -219,6 +442,120 @@ async fn every_invalid_input_is_refused_before_anything_is_sent() {
     println!(
         "reliability: {} invalid inputs refused, 0 requests: {per_class:?}",
         cases.len()
+    );
+}
+
+/// Key files `ServiceAccountKey::from_json` / `from_file` refuse: each a
+/// `Validation` error naming the field, never quoting the file.
+#[tokio::test]
+async fn every_bad_key_file_is_refused_naming_the_field() {
+    let file: Map<String, Value> = serde_json::from_str(SERVICE_ACCOUNT_KEY).expect("fixture");
+    let with = |edit: &dyn Fn(&mut Map<String, Value>)| {
+        let mut map = file.clone();
+        map.insert("private_key".into(), Value::from(pem()));
+        map.insert("client_id".into(), Value::from(CS_ID));
+        edit(&mut map);
+        Value::Object(map).to_string()
+    };
+    let f = "secrets.service_account_json";
+    let mut cases: Vec<(String, String, String)> = vec![
+        ("not JSON: the PEM alone".into(), pem(), f.into()),
+        (
+            "not JSON: truncated".into(),
+            with(&|_| {})[..60].to_string(),
+            f.into(),
+        ),
+        ("not JSON: empty".into(), String::new(), f.into()),
+        (
+            "not an object: a string".into(),
+            json!(TOKEN).to_string(),
+            f.into(),
+        ),
+        (
+            "not an object: an array".into(),
+            json!([pem()]).to_string(),
+            f.into(),
+        ),
+        (
+            "type authorized_user".into(),
+            with(&|m| {
+                m.insert("type".into(), json!("authorized_user"));
+            }),
+            format!("{f}.type"),
+        ),
+        (
+            "private_key not a PEM block".into(),
+            with(&|m| {
+                m.insert("private_key".into(), json!(PEM_LINE));
+            }),
+            format!("{f}.private_key"),
+        ),
+        (
+            "client_email not an email".into(),
+            with(&|m| {
+                m.insert("client_email".into(), json!(TOKEN));
+            }),
+            format!("{f}.client_email"),
+        ),
+    ];
+    for field in ["type", "project_id", "private_key", "client_email"] {
+        cases.push((
+            format!("{field} missing"),
+            with(&|m| {
+                m.remove(field);
+            }),
+            format!("{f}.{field}"),
+        ));
+        for (kind, value) in [
+            ("number", json!(42)),
+            ("null", json!(null)),
+            ("array", json!([TOKEN])),
+            ("object", json!({ "k": SECRET })),
+        ] {
+            cases.push((
+                format!("{field} a {kind}"),
+                with(&|m| {
+                    m.insert(field.into(), value.clone());
+                }),
+                format!("{f}.{field}"),
+            ));
+        }
+    }
+    let server = RawServer::always(Action::Reply(json_response(200, SEED_RESPONSE))).await;
+    let mut failures = Vec::new();
+    for (case, text, field) in &cases {
+        match ServiceAccountKey::from_json(text).as_ref() {
+            Err(err @ Error::Validation { field: got, .. }) if got == field => {
+                let shown = format!("{err} {err:?}");
+                for canary in CANARIES {
+                    assert!(!shown.contains(canary), "{case}: secret in {shown}");
+                }
+                assert!(!shown.contains("BEGIN PRIVATE KEY-----"), "{case}: {shown}");
+            }
+            other => failures.push(format!("{case}: want `{field}`, got {other:?}")),
+        }
+    }
+    // Paths: missing, a directory, unreadable (not UTF-8).
+    let dir = std::env::temp_dir().join(format!("ecs-keyfiles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let binary = dir.join("key.p12");
+    std::fs::write(&binary, [0xffu8, 0xfe, 0x00, 0x80]).expect("write");
+    let paths = [dir.join("missing.json"), dir.clone(), binary];
+    for path in &paths {
+        match ServiceAccountKey::from_file(path) {
+            Err(err @ Error::Validation { .. }) => {
+                assert!(err.to_string().contains("key file"), "{err}");
+            }
+            other => failures.push(format!("{}: {other:?}", path.display())),
+        }
+    }
+    std::fs::remove_dir_all(&dir).expect("clean up");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(server.requests(), 0);
+    println!(
+        "reliability: {} bad key files and {} bad key file paths refused, 0 requests",
+        cases.len(),
+        paths.len()
     );
 }
 
@@ -247,18 +584,57 @@ async fn values_just_inside_every_limit_are_sent() {
         ),
         (
             "secret of MAX_SECRET_LEN bytes",
-            NewSync::okta("n", "siem-test.com").secret("api_token", "s".repeat(MAX_SECRET_LEN)),
+            NewSync::okta("n", "siem-test.com", "s".repeat(MAX_SECRET_LEN)),
         ),
         (
-            "PEM secret with newlines",
-            NewSync::okta("n", "siem-test.com").secret(
-                "private_key",
-                "-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n",
+            "PEM private key with newlines",
+            gws_key("p", "sa@p.iam.gserviceaccount.com", &pem()),
+        ),
+        (
+            "private key of MAX_SECRET_LEN bytes",
+            gws_key(
+                "p",
+                "sa@p.iam.gserviceaccount.com",
+                &format!(
+                    "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
+                    "A".repeat(MAX_SECRET_LEN - 54)
+                ),
             ),
         ),
         (
-            "secret key of MAX_KEY_LEN bytes",
-            NewSync::okta("n", "siem-test.com").secret("k".repeat(MAX_KEY_LEN), SECRET),
+            "key file field name of MAX_KEY_LEN bytes",
+            NewSync::google_workspace(
+                "n",
+                "siem-test.com",
+                service_account_key().field("k".repeat(MAX_KEY_LEN), TOKEN),
+            ),
+        ),
+        (
+            "raw secret key of MAX_KEY_LEN bytes",
+            NewSync::raw("NEW_SOURCE", "n", "siem-test.com")
+                .raw_secrets(json!({ "k".repeat(MAX_KEY_LEN): TOKEN })),
+        ),
+        (
+            "CrowdStrike secrets of MAX_SECRET_LEN bytes",
+            NewSync::crowdstrike(
+                "n",
+                "api.crowdstrike.com",
+                "i".repeat(MAX_SECRET_LEN),
+                "s".repeat(MAX_SECRET_LEN),
+            ),
+        ),
+        (
+            "SentinelOne token of 1 character",
+            NewSync::sentinel_one("n", "usea1.sentinelone.net", "t"),
+        ),
+        (
+            "Entra ID: no secrets",
+            NewSync::entra_id("n", "siem-test.com"),
+        ),
+        (
+            "raw known type with its secrets",
+            NewSync::raw("OKTA", "n", "siem-test.okta.com")
+                .raw_secrets(json!({ "api_token": TOKEN })),
         ),
         (
             "setting key of MAX_KEY_LEN bytes",
@@ -274,8 +650,8 @@ async fn values_just_inside_every_limit_are_sent() {
         ),
         (
             "unknown integration type",
-            NewSync::new(IntegrationType::from("NEW_SOURCE"), "n", "siem-test.com")
-                .secret("token", SECRET),
+            NewSync::raw(IntegrationType::from("NEW_SOURCE"), "n", "siem-test.com")
+                .raw_secrets(json!({ "token": TOKEN })),
         ),
     ];
     let server = RawServer::always(Action::Reply(json_response(200, SEED_RESPONSE))).await;

@@ -10,10 +10,13 @@ use std::time::Duration;
 use entity_context_sync::RecordingSleep;
 use entity_context_sync::{
     Client, Error, MAX_DOMAIN_LEN, MAX_NAME_CHARS, MAX_SECRET_LEN, MAX_SETTINGS_LEN, NewSync,
-    RetryPolicy,
+    RetryPolicy, ServiceAccountKey,
 };
 use entity_context_sync_httpmock::MockServerExt;
-use entity_context_sync_tests::{Recorder, TEST_API_KEY, TEST_APP_KEY};
+use entity_context_sync_tests::{
+    Recorder, SERVICE_ACCOUNT_KEY, TEST_API_KEY, TEST_APP_KEY, service_account_key,
+    service_account_key_secrets,
+};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 use snapshots_support::{Reply, builder, canary_sync, error_view, mount, settings, waits_view};
@@ -362,9 +365,18 @@ async fn validation_failures_send_nothing() {
     mount(&server, &recorder, &Reply::seed(), None);
     let client = snapshots_support::client(&server);
     let gws = |name: &str, domain: &str| {
-        NewSync::google_workspace(name, domain).admin_email("admin-s3cr3t@siem-test.com")
+        NewSync::google_workspace(name, domain, service_account_key())
+            .admin_email("admin-s3cr3t@siem-test.com")
     };
     let ok = || gws("My GWS Integration", "siem-test.com");
+    let key = |project_id: &str, client_email: &str, private_key: &str| {
+        NewSync::google_workspace(
+            "n",
+            "siem-test.com",
+            ServiceAccountKey::new(project_id, client_email, private_key),
+        )
+    };
+    let pem = "-----BEGIN PRIVATE KEY-----\nMIIE-s3cr3t\n-----END PRIVATE KEY-----\n";
     let cases: Vec<(&str, NewSync)> = vec![
         ("name: empty", gws("", "siem-test.com")),
         ("name: only whitespace", gws(" \t ", "siem-test.com")),
@@ -394,25 +406,110 @@ async fn validation_failures_send_nothing() {
         ),
         (
             "integration_type: empty",
-            NewSync::new("", "n", "siem-test.com").secret("k", "v-s3cr3t"),
+            NewSync::raw("", "n", "siem-test.com").raw_secrets(json!({ "k": "v-s3cr3t" })),
         ),
         (
             "integration_type: surrounding spaces",
-            NewSync::new(" OKTA ", "n", "siem-test.com").secret("k", "v-s3cr3t"),
+            NewSync::raw(" OKTA ", "n", "siem-test.com").raw_secrets(json!({ "k": "v-s3cr3t" })),
         ),
         (
-            "secrets: none",
-            NewSync::google_workspace("n", "siem-test.com"),
+            "secrets: raw OKTA without api_token",
+            NewSync::raw("OKTA", "n", "siem-test.com"),
         ),
-        ("secrets: empty value", ok().admin_email("  ")),
-        ("secrets: empty key", ok().secret("", "v-s3cr3t")),
+        (
+            "secrets: raw SENTINELONE without api_token",
+            NewSync::raw("SENTINELONE", "n", "siem-test.com")
+                .raw_secrets(json!({ "token": "v-s3cr3t" })),
+        ),
+        (
+            "secrets: raw CROWDSTRIKE without client_secret",
+            NewSync::raw("CROWDSTRIKE", "n", "siem-test.com")
+                .raw_secrets(json!({ "client_id": "id-s3cr3t" })),
+        ),
+        (
+            "secrets: raw GOOGLE_WORKSPACE without service_account_json",
+            NewSync::raw("GOOGLE_WORKSPACE", "n", "siem-test.com")
+                .raw_secrets(json!({ "admin_email": "admin-s3cr3t@siem-test.com" })),
+        ),
+        (
+            "secrets: raw GOOGLE_WORKSPACE with the key file as a string",
+            NewSync::raw("GOOGLE_WORKSPACE", "n", "siem-test.com")
+                .raw_secrets(json!({ "service_account_json": "{\"private_key\": \"s3cr3t\"}" })),
+        ),
+        (
+            "secrets: raw, not an object",
+            NewSync::raw("JUMPCLOUD", "n", "siem-test.com").raw_secrets(json!("v-s3cr3t")),
+        ),
+        ("secrets: empty admin_email", ok().admin_email("  ")),
+        (
+            "secrets: admin_email not an email",
+            ok().admin_email("admin-s3cr3t"),
+        ),
+        (
+            "secrets: admin_email on an Okta sync",
+            NewSync::okta("n", "siem-test.okta.com", "okta-s3cr3t-token")
+                .admin_email("admin-s3cr3t@siem-test.com"),
+        ),
+        (
+            "secrets: empty Okta api_token",
+            NewSync::okta("n", "siem-test.okta.com", ""),
+        ),
+        (
+            "secrets: whitespace SentinelOne api_token",
+            NewSync::sentinel_one("n", "usea1.sentinelone.net", " \n "),
+        ),
+        (
+            "secrets: empty CrowdStrike client_id",
+            NewSync::crowdstrike("n", "api.crowdstrike.com", "", "cs-secret-s3cr3t"),
+        ),
+        (
+            "secrets: empty CrowdStrike client_secret",
+            NewSync::crowdstrike("n", "api.crowdstrike.com", "cs-id-s3cr3t", ""),
+        ),
+        (
+            "secrets: raw_secrets on an Okta sync",
+            NewSync::okta("n", "siem-test.okta.com", "okta-s3cr3t-token")
+                .raw_secrets(json!({ "api_token": "v-s3cr3t" })),
+        ),
+        (
+            "attributes: raw_attribute on an Okta sync",
+            NewSync::okta("n", "siem-test.okta.com", "okta-s3cr3t-token")
+                .raw_attribute("region", "eu"),
+        ),
+        (
+            "attributes: raw_attribute overriding name",
+            NewSync::raw("JUMPCLOUD", "n", "siem-test.com")
+                .raw_secrets(json!({ "api_key": "v-s3cr3t" }))
+                .raw_attribute("name", "other"),
+        ),
+        (
+            "secrets: empty key",
+            NewSync::raw("JUMPCLOUD", "n", "siem-test.com").raw_secrets(json!({ "": "v-s3cr3t" })),
+        ),
         (
             "secrets: control character in key",
-            ok().secret("admin\nemail", "v-s3cr3t"),
+            NewSync::raw("JUMPCLOUD", "n", "siem-test.com")
+                .raw_secrets(json!({ "api\nkey": "v-s3cr3t" })),
         ),
         (
             "secrets: value too large",
-            ok().secret("service_account_key", "k".repeat(MAX_SECRET_LEN + 1)),
+            NewSync::okta("n", "siem-test.okta.com", "k".repeat(MAX_SECRET_LEN + 1)),
+        ),
+        (
+            "secrets.service_account_json: empty project_id",
+            key(" ", "sync@p.iam.gserviceaccount.com", pem),
+        ),
+        (
+            "secrets.service_account_json: client_email not an email",
+            key("p", "sync-s3cr3t", pem),
+        ),
+        (
+            "secrets.service_account_json: private_key not a PEM block",
+            key("p", "sync@p.iam.gserviceaccount.com", "MIIE-s3cr3t"),
+        ),
+        (
+            "secrets.service_account_json: empty private_key",
+            key("p", "sync@p.iam.gserviceaccount.com", ""),
         ),
         ("settings: empty key", ok().setting("", 1)),
         (
@@ -434,7 +531,78 @@ async fn validation_failures_send_nothing() {
         views.insert(case.to_string(), error_view(&error));
     }
     assert_eq!(recorder.requests().len(), 0, "nothing was sent");
+    for text in views.values().map(Value::to_string) {
+        assert!(!text.contains("MIIE-s3cr3t"), "{text}");
+    }
     insta::assert_json_snapshot!("error_validation", views);
+}
+
+/// Key files refused by `ServiceAccountKey::from_json` / `from_file`, before
+/// any client exists: each error names the field, never its value.
+#[test]
+fn service_account_key_file_errors() {
+    let _settings = settings().bind_to_scope();
+    let fixture: Value = serde_json::from_str(SERVICE_ACCOUNT_KEY).expect("fixture JSON");
+    let with = |edit: &dyn Fn(&mut serde_json::Map<String, Value>)| {
+        let mut key = fixture.as_object().expect("object").clone();
+        edit(&mut key);
+        Value::Object(key).to_string()
+    };
+    let mut cases: Vec<(String, String)> = vec![
+        (
+            "not JSON (the PEM pasted alone)".into(),
+            fixture["private_key"].as_str().expect("pem").to_string(),
+        ),
+        (
+            "truncated JSON".into(),
+            SERVICE_ACCOUNT_KEY[..SERVICE_ACCOUNT_KEY.len() / 2].to_string(),
+        ),
+        ("a JSON array".into(), json!([fixture.clone()]).to_string()),
+    ];
+    for field in ["type", "project_id", "private_key", "client_email"] {
+        cases.push((
+            format!("{field}: missing"),
+            with(&|k| {
+                k.remove(field);
+            }),
+        ));
+        cases.push((
+            format!("{field}: not a string"),
+            with(&|k| {
+                k.insert(field.to_string(), json!(["s3cr3t-value"]));
+            }),
+        ));
+    }
+    cases.push((
+        "type: authorized_user".into(),
+        with(&|k| {
+            k.insert("type".into(), json!("authorized_user"));
+        }),
+    ));
+    cases.push((
+        "private_key: not a PEM block".into(),
+        with(&|k| {
+            k.insert("private_key".into(), json!("MIIE-s3cr3t-not-pem"));
+        }),
+    ));
+    let mut views = serde_json::Map::new();
+    for (case, text) in &cases {
+        let error = ServiceAccountKey::from_json(text).expect_err(case);
+        assert!(
+            matches!(error, Error::Validation { .. }),
+            "{case}: {error:?}"
+        );
+        views.insert(case.clone(), error_view(&error));
+    }
+    let missing = ServiceAccountKey::from_file("/nonexistent/service-account-key.json")
+        .expect_err("no such file");
+    views.insert("from_file: no such file".into(), error_view(&missing));
+    let text = Value::Object(views.clone()).to_string();
+    for secret in service_account_key_secrets() {
+        assert!(!text.contains(&secret), "leaked {secret:?}");
+    }
+    assert!(!text.contains("MIIE-s3cr3t"), "{text}");
+    insta::assert_json_snapshot!("error_validation_service_account_key_file", views);
 }
 
 /// Builder settings refused by `build()`.
@@ -468,6 +636,10 @@ fn configuration_errors() {
                 .api_key("  ")
                 .app_key(TEST_APP_KEY)
                 .build(),
+        ),
+        (
+            "application key of 1 character",
+            Client::builder().api_key(TEST_API_KEY).app_key("k").build(),
         ),
         (
             "application key with a non-ASCII character",

@@ -5,8 +5,9 @@
 //! already fails its own test when `INSTA_UPDATE=no` (as in CI).
 
 use entity_context_sync_tests::{
-    FORBIDDEN_IN_SNAPSHOTS, duplicate_snapshot_names, orphaned_snapshots, pending_snapshots,
-    referenced_snapshot_names, snapshot_dir, snapshot_files, snapshots_containing,
+    CANARY, SERVICE_ACCOUNT_KEY, duplicate_snapshot_names, forbidden_in_snapshots,
+    orphaned_snapshots, pending_snapshots, referenced_snapshot_names, service_account_key_secrets,
+    snapshot_dir, snapshot_files, snapshots_containing,
 };
 
 fn list(paths: &[std::path::PathBuf]) -> String {
@@ -73,11 +74,56 @@ fn no_pending_snapshots_in_ci() {
 
 #[test]
 fn no_credential_or_secret_value_in_any_snapshot() {
-    let hits = snapshots_containing(FORBIDDEN_IN_SNAPSHOTS);
+    let forbidden = forbidden_in_snapshots();
+    let needles: Vec<&str> = forbidden.iter().map(String::as_str).collect();
+    let hits = snapshots_containing(&needles);
     assert!(
         hits.is_empty(),
         "snapshot(s) contain a key or secret value; redact it before accepting: {hits:#?}"
     );
+}
+
+/// The forbidden list covers every secret of the key file fixture (so the
+/// scan above is not vacuous for Google Workspace snapshots), and none of
+/// its entries is so short or common that it would match by accident.
+#[test]
+fn forbidden_list_covers_the_service_account_key_fixture() {
+    let forbidden = forbidden_in_snapshots();
+    let key: serde_json::Value = serde_json::from_str(SERVICE_ACCOUNT_KEY).expect("fixture JSON");
+    for field in [
+        "project_id",
+        "private_key_id",
+        "private_key",
+        "client_email",
+        "client_id",
+        "auth_uri",
+        "token_uri",
+        "auth_provider_x509_cert_url",
+        "client_x509_cert_url",
+    ] {
+        let value = key[field].as_str().expect("string field");
+        assert!(
+            forbidden.iter().any(|f| f == value),
+            "{field} not forbidden"
+        );
+    }
+    let pem = key["private_key"].as_str().expect("private_key");
+    assert!(pem.lines().count() > 3, "the fixture's PEM is multi-line");
+    let escaped = serde_json::to_string(pem).expect("serializes");
+    assert!(
+        forbidden
+            .iter()
+            .any(|f| escaped.contains(f.as_str()) && f.contains("\\n")),
+        "the JSON-escaped private key is forbidden"
+    );
+    for line in pem.lines().filter(|l| !l.starts_with("-----")) {
+        assert!(forbidden.iter().any(|f| f == line), "PEM line {line:?}");
+    }
+    assert!(forbidden.iter().any(|f| f == CANARY));
+    for f in &forbidden {
+        assert!(f.len() >= 6, "too short to scan for: {f:?}");
+    }
+    assert!(service_account_key_secrets().len() >= 10);
 }
 
 #[test]

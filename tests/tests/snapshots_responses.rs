@@ -1,7 +1,8 @@
 //! Response snapshots: what the facade decodes from a 200 — the
 //! `Response<IntegrationConfig>` (value, status, rate_limit, attempts)
 //! serialized with serde_json — for the seed's example, a minimal reply, every
-//! state, unknown enum values, extra fields, nested settings, nulls and
+//! state, the CrowdStrike and SentinelOne types, a sixth (unknown) source type,
+//! unknown enum values, extra fields, nested settings, nulls and
 //! timestamp offsets.
 
 mod snapshots_support;
@@ -118,6 +119,60 @@ async fn unknown_integration_type_and_state_are_kept_verbatim() {
         "response_unknown_integration_type_and_state",
         view(&response)
     );
+}
+
+/// The two source types this generation added decode as typed values.
+#[tokio::test]
+async fn crowdstrike_and_sentinelone_replies() {
+    let _settings = settings().bind_to_scope();
+    let crowdstrike = decode(with_attributes(serde_json::json!({
+        "domain": "api.us-2.crowdstrike.com",
+        "enabled": true,
+        "integration_type": "CROWDSTRIKE",
+        "name": "CrowdStrike Falcon",
+        "state": "initializing",
+    })))
+    .await;
+    assert_eq!(crowdstrike.integration_type, IntegrationType::Crowdstrike);
+    assert_eq!(crowdstrike.integration_type.as_str(), "CROWDSTRIKE");
+    assert!(!crowdstrike.integration_type.is_unknown());
+    insta::assert_json_snapshot!("response_crowdstrike", view(&crowdstrike));
+
+    let sentinelone = decode(with_attributes(serde_json::json!({
+        "domain": "usea1.sentinelone.net",
+        "enabled": true,
+        "integration_type": "SENTINELONE",
+        "state": "valid",
+    })))
+    .await;
+    assert_eq!(sentinelone.integration_type, IntegrationType::Sentinelone);
+    assert_eq!(sentinelone.integration_type.to_string(), "SENTINELONE");
+    insta::assert_json_snapshot!("response_sentinelone", view(&sentinelone));
+}
+
+/// A sixth source type, newer than this SDK, still decodes (response
+/// attributes are not a `oneOf`): kept as `IntegrationType::Unknown`, with
+/// its settings, and re-serialized as the same string.
+#[tokio::test]
+async fn a_sixth_source_type_still_decodes() {
+    let _settings = settings().bind_to_scope();
+    let response = decode(with_attributes(serde_json::json!({
+        "domain": "console.jumpcloud.com",
+        "enabled": true,
+        "integration_type": "JUMPCLOUD",
+        "name": "JumpCloud",
+        "settings": { "region": "eu" },
+        "state": "valid",
+    })))
+    .await;
+    assert_eq!(
+        response.integration_type,
+        IntegrationType::Unknown("JUMPCLOUD".into())
+    );
+    assert!(response.integration_type.is_unknown());
+    assert_eq!(response.integration_type.as_str(), "JUMPCLOUD");
+    assert_eq!(view(&response)["value"]["integration_type"], "JUMPCLOUD");
+    insta::assert_json_snapshot!("response_unknown_sixth_source_type", view(&response));
 }
 
 #[tokio::test]

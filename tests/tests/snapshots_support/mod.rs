@@ -52,17 +52,21 @@ pub fn client(server: &MockServer) -> Client {
         .expect("test client builds")
 }
 
-/// The seed's example sync (`admin_email` is the seed's value).
-pub fn seed_sync() -> NewSync {
-    NewSync::google_workspace("My GWS Integration", "siem-test.com")
-        .admin_email("test@example.com")
-        .setting("setting1", "value1")
-}
+/// The seed's example sync (the fragment's example key; `admin_email` is the
+/// seed's value).
+#[allow(unused_imports)]
+pub use entity_context_sync_tests::faults::seed_sync;
 
-/// A Google Workspace sync whose secret is a canary.
+/// A Google Workspace sync whose secrets are canaries: the key file fixture
+/// (its every value is forbidden in snapshots) and an `admin_email` holding
+/// [`entity_context_sync_tests::CANARY`].
 pub fn canary_sync() -> NewSync {
-    NewSync::google_workspace("My GWS Integration", "siem-test.com")
-        .admin_email("admin-s3cr3t@siem-test.com")
+    NewSync::google_workspace(
+        "My GWS Integration",
+        "siem-test.com",
+        entity_context_sync_tests::service_account_key(),
+    )
+    .admin_email("admin-s3cr3t@siem-test.com")
 }
 
 /// The waits a [`RecordingSleep`] saw, as `Debug` strings (`"2s"`, `"100ms"`), for snapshots.
@@ -164,54 +168,76 @@ pub fn error_view(error: &Error) -> Value {
             json!({ "variant": "Validation", "field": field, "reason": reason })
         }
         Error::Api {
+            operation,
+            attempts,
+            waited,
             status,
             errors,
             body_excerpt,
             rate_limit,
         } => json!({
             "variant": "Api",
+            "operation": operation.to_string(),
+            "attempts": attempts,
+            "waited": format!("{waited:?}"),
             "status": status,
             "errors": errors,
             "body_excerpt": body_excerpt,
             "rate_limit": rate_limit,
         }),
         Error::RateLimited {
+            operation,
             attempts,
             waited,
             errors,
             rate_limit,
         } => json!({
             "variant": "RateLimited",
+            "operation": operation.to_string(),
             "attempts": attempts,
             "waited": format!("{waited:?}"),
             "errors": errors,
             "rate_limit": rate_limit,
         }),
         Error::Timeout {
+            operation,
+            attempts,
+            waited,
             after,
             may_have_been_sent,
         } => json!({
             "variant": "Timeout",
+            "operation": operation.to_string(),
+            "attempts": attempts,
+            "waited": format!("{waited:?}"),
             "after": format!("{after:?}"),
             "may_have_been_sent": may_have_been_sent,
         }),
         Error::Transport {
+            operation,
+            attempts,
+            waited,
             message,
             may_have_been_sent,
             source,
         } => json!({
             "variant": "Transport",
+            "operation": operation.to_string(),
+            "attempts": attempts,
+            "waited": format!("{waited:?}"),
             "message": message,
             "may_have_been_sent": may_have_been_sent,
             "has_source": source.is_some(),
         }),
         Error::Decode {
+            operation,
             status,
             reason,
             body_excerpt,
             rate_limit,
         } => json!({
             "variant": "Decode",
+            "operation": operation.to_string(),
             "status": status,
             "reason": reason,
             "body_excerpt": body_excerpt,
