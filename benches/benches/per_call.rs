@@ -27,10 +27,12 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use entity_context_sync::{Client, NewSync, default_user_agent};
+use entity_context_sync::{Client, NewSync, ServiceAccountKey, default_user_agent};
 use entity_context_sync_benches::loopback::{Captured, Loopback};
 use entity_context_sync_benches::raw::{BoxError, RawClient};
-use entity_context_sync_benches::{SEED_RESPONSE, seed_request};
+use entity_context_sync_benches::{
+    SEED_CLIENT_EMAIL, SEED_PRIVATE_KEY, SEED_PROJECT_ID, SEED_RESPONSE, seed_request,
+};
 use tokio::task::JoinSet;
 
 /// Calls in flight in the concurrent mode.
@@ -56,9 +58,13 @@ impl Clients {
     async fn call(&self, variant: Variant) -> Result<(), BoxError> {
         match variant {
             Variant::Facade => {
-                let sync = NewSync::google_workspace("My GWS Integration", "siem-test.com")
-                    .admin_email("test@example.com")
-                    .setting("setting1", "value1");
+                let sync = NewSync::google_workspace(
+                    "My GWS Integration",
+                    "siem-test.com",
+                    ServiceAccountKey::new(SEED_PROJECT_ID, SEED_CLIENT_EMAIL, SEED_PRIVATE_KEY),
+                )
+                .admin_email("test@example.com")
+                .setting("setting1", "value1");
                 let created = self.facade.entity_context_syncs().create(sync).await?;
                 black_box(created);
             }

@@ -8,7 +8,8 @@
 //!   cargo run -p entity-context-sync-benches --example facade_live [-- --base-url URL]
 //! ```
 
-use entity_context_sync::{Client, NewSync};
+use entity_context_sync::{Client, NewSync, ServiceAccountKey};
+use entity_context_sync_benches::{SEED_CLIENT_EMAIL, SEED_PRIVATE_KEY, SEED_PROJECT_ID};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,9 +19,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
     println!("creating on {} …", client.base_url());
-    let sync = NewSync::google_workspace("My GWS Integration", "siem-test.com")
-        .admin_email("test@example.com")
-        .setting("setting1", "value1");
+    let sync = NewSync::google_workspace(
+        "My GWS Integration",
+        "siem-test.com",
+        ServiceAccountKey::new(SEED_PROJECT_ID, SEED_CLIENT_EMAIL, SEED_PRIVATE_KEY),
+    )
+    .admin_email("test@example.com")
+    .setting("setting1", "value1");
     let created = client.entity_context_syncs().create(sync).await?;
     println!("{}", serde_json::to_string_pretty(&created.value)?);
     println!("rate limit: {:?}", created.rate_limit);

@@ -10,6 +10,14 @@
 pub mod loopback;
 pub mod raw;
 
+/// The `project_id` of the seed's example service account key.
+pub const SEED_PROJECT_ID: &str = "example-project";
+/// The `client_email` of the seed's example service account key.
+pub const SEED_CLIENT_EMAIL: &str = "siem-sync@example-project.iam.gserviceaccount.com";
+/// The (fake) `private_key` of the seed's example service account key.
+pub const SEED_PRIVATE_KEY: &str =
+    "-----BEGIN PRIVATE KEY-----\nEXAMPLE\n-----END PRIVATE KEY-----\n";
+
 /// The seed request body (`tests/fixtures/seed-request.json`), built by hand
 /// the way a caller without the SDK would.
 pub fn seed_request() -> serde_json::Value {
@@ -20,7 +28,15 @@ pub fn seed_request() -> serde_json::Value {
                 "domain": "siem-test.com",
                 "integration_type": "GOOGLE_WORKSPACE",
                 "name": "My GWS Integration",
-                "secrets": { "admin_email": "test@example.com" },
+                "secrets": {
+                    "admin_email": "test@example.com",
+                    "service_account_json": {
+                        "client_email": SEED_CLIENT_EMAIL,
+                        "private_key": SEED_PRIVATE_KEY,
+                        "project_id": SEED_PROJECT_ID,
+                        "type": "service_account"
+                    }
+                },
                 "settings": { "setting1": "value1" }
             }
         }
