@@ -22,6 +22,7 @@ async fn the_binary_prints_its_url_and_keys_and_serves() {
     assert_eq!(api, "DD-API-KEY: bin-api");
     assert_eq!(app, "DD-APPLICATION-KEY: bin-app");
 
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let reply = reqwest::Client::builder()
         .no_proxy()
         .build()

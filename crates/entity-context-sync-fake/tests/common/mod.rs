@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 /// A client that never goes through a proxy.
 pub fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .no_proxy()
         .build()
