@@ -68,6 +68,24 @@ pub fn service_account_key_secrets() -> Vec<String> {
     out
 }
 
+/// A generated type decoded from and encoded to JSON.
+pub trait Wire: Sized + std::fmt::Debug {
+    /// Decodes `value`.
+    fn decode(value: &Value) -> serde_json::Result<Self>;
+    /// Encodes `self`.
+    fn encode(&self) -> Value;
+}
+
+impl<T: serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug> Wire for T {
+    fn decode(value: &Value) -> serde_json::Result<Self> {
+        serde_json::from_value(value.clone())
+    }
+
+    fn encode(&self) -> Value {
+        serde_json::to_value(self).expect("re-encodes")
+    }
+}
+
 /// Parses one of the JSON fixtures.
 pub fn json(text: &str) -> Value {
     serde_json::from_str(text).expect("fixture is valid JSON")

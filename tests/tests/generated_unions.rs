@@ -127,33 +127,7 @@ fn body(attributes: Value) -> Value {
     json!({"data": {"type": "integration_config", "attributes": attributes}})
 }
 
-/// A generated type decoded from and encoded to JSON (the crate has no
-/// direct `serde` dependency to bound a generic function with).
-trait Wire: Sized + Debug {
-    fn decode(value: &Value) -> serde_json::Result<Self>;
-    fn encode(&self) -> Value;
-}
-
-macro_rules! wire {
-    ($($ty:ty),*) => {$(
-        impl Wire for $ty {
-            fn decode(value: &Value) -> serde_json::Result<Self> {
-                serde_json::from_value(value.clone())
-            }
-            fn encode(&self) -> Value {
-                serde_json::to_value(self).expect("re-encodes")
-            }
-        }
-    )*};
-}
-wire!(
-    CreateAttributes,
-    UpdateAttributes,
-    ValidateAttributes,
-    CreateRequest,
-    UpdateRequest,
-    ValidateRequest
-);
+use entity_context_sync_tests::Wire;
 
 /// What each shape's generated union tells about a decoded value.
 trait Union: Wire {

@@ -9,8 +9,6 @@
 //! generation's `secrets: {admin_email}` only, which the typed Google
 //! Workspace secrets reject; ours must not.)
 
-use std::fmt::Debug;
-
 use entity_context_sync_client::types::{
     ApiErrorResponse, SecurityMonitoringEntraIdAzureAppRegistrationsResponse,
     SecurityMonitoringIntegrationActivateRequest, SecurityMonitoringIntegrationConfigCreateRequest,
@@ -24,35 +22,7 @@ use serde_json::Value;
 /// Decodes an example, returning its re-encoding and `Debug`.
 type Check = fn(&Value) -> Result<(Value, String), String>;
 
-/// A generated type decoded from and encoded to JSON (the crate has no direct
-/// `serde` dependency to bound a generic function with).
-trait Wire: Sized + Debug {
-    fn decode(value: &Value) -> serde_json::Result<Self>;
-    fn encode(&self) -> Value;
-}
-
-macro_rules! wire {
-    ($($ty:ty),*) => {$(
-        impl Wire for $ty {
-            fn decode(value: &Value) -> serde_json::Result<Self> {
-                serde_json::from_value(value.clone())
-            }
-            fn encode(&self) -> Value {
-                serde_json::to_value(self).expect("re-encodes")
-            }
-        }
-    )*};
-}
-wire!(
-    ApiErrorResponse,
-    SecurityMonitoringEntraIdAzureAppRegistrationsResponse,
-    SecurityMonitoringIntegrationActivateRequest,
-    SecurityMonitoringIntegrationConfigCreateRequest,
-    SecurityMonitoringIntegrationConfigResponse,
-    SecurityMonitoringIntegrationConfigUpdateRequest,
-    SecurityMonitoringIntegrationConfigsResponse,
-    SecurityMonitoringIntegrationCredentialsValidateRequest
-);
+use entity_context_sync_tests::Wire;
 
 fn via<T: Wire>(value: &Value) -> Result<(Value, String), String> {
     let decoded = T::decode(value).map_err(|e| e.to_string())?;
