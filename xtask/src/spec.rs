@@ -26,8 +26,10 @@ pub fn load(path: &Path, display: &Path) -> Result<Spec, Error> {
     parse(&text, display)
 }
 
-/// Parses and validates spec text; `file` names it in errors.
-pub fn parse(text: &str, file: &Path) -> Result<Spec, Error> {
+/// Reads YAML (or JSON) text as JSON, with a one-paragraph error giving the
+/// line and column. Through `serde_yaml::Value`: it rejects duplicate keys,
+/// which a direct `serde_json::Value` target would silently overwrite.
+pub fn yaml_to_json(text: &str, file: &Path) -> Result<Value, Error> {
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let at = e
             .location()
@@ -35,12 +37,17 @@ pub fn parse(text: &str, file: &Path) -> Result<Spec, Error> {
             .unwrap_or_default();
         Error::new(file, format!("{at}invalid YAML: {e}"))
     })?;
-    let raw: Value = serde_json::to_value(&yaml).map_err(|e| {
+    serde_json::to_value(&yaml).map_err(|e| {
         Error::new(
             file,
             format!("the YAML cannot be read as JSON (non-string keys?): {e}"),
         )
-    })?;
+    })
+}
+
+/// Parses and validates spec text; `file` names it in errors.
+pub fn parse(text: &str, file: &Path) -> Result<Spec, Error> {
+    let raw = yaml_to_json(text, file)?;
     check_version(&raw, file)?;
     check_refs(&raw, &raw, "#", file)?;
     let doc: OpenAPI = serde_json::from_value(raw.clone())

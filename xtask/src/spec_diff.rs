@@ -51,22 +51,8 @@ pub fn is_resource_path(path: &str) -> bool {
 /// Only the top level is checked here (a mapping with `openapi: 3.0.x` and a
 /// `paths` mapping); [`extract()`] checks every `$ref` it follows.
 pub fn load(text: &str, file: &Path) -> Result<Value, Error> {
-    // Through `serde_yaml::Value`, like `generate`: it rejects duplicate keys,
-    // which a direct `serde_json::Value` target would silently overwrite.
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!("line {}, column {}: ", l.line(), l.column()))
-            .unwrap_or_default();
-        Error::new(file, format!("{at}invalid YAML: {e}"))
-    })?;
-    let raw: Value = serde_json::to_value(&yaml).map_err(|e| {
-        Error::new(
-            file,
-            format!("the YAML cannot be read as JSON (non-string keys?): {e}"),
-        )
-    })?;
-    drop(yaml);
+    // The same reader as `generate`: it rejects duplicate keys.
+    let raw = crate::spec::yaml_to_json(text, file)?;
     if !raw.is_object() {
         return Err(Error::new(
             file,

@@ -110,8 +110,9 @@ impl Drop for SecretJson {
     }
 }
 
-/// Zeroizes every string of `value`, object keys included.
-fn zeroize_value(value: &mut Value) {
+/// Zeroizes every string of `value`, object keys included, leaving empty
+/// containers (for plain JSON that held secrets, such as a parsed key file).
+pub fn zeroize_value(value: &mut Value) {
     match value {
         Value::String(s) => s.zeroize(),
         Value::Array(items) => items.iter_mut().for_each(zeroize_value),

@@ -8,10 +8,11 @@
 use std::fmt;
 use std::path::Path;
 
+use entity_context_sync_client::SecretJson;
+use entity_context_sync_client::secret::{SecretString, zeroize_value};
 use entity_context_sync_client::secrets as ws;
-use entity_context_sync_client::{SecretJson, secret::SecretString};
 use secrecy::ExposeSecret;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use zeroize::Zeroize;
 
 use crate::{Error, IntegrationType, Result};
@@ -120,7 +121,7 @@ impl ServiceAccountKey {
         let mut key = match fields {
             Ok(key) => key,
             Err(e) => {
-                zeroize_map(&mut map);
+                zeroize_value(&mut Value::Object(std::mem::take(&mut map)));
                 return Err(e);
             }
         };
@@ -171,16 +172,7 @@ impl ServiceAccountKey {
             ("client_email", &k.client_email),
             ("private_key", &k.private_key),
         ] {
-            let value = value.expose_secret();
-            if value.trim().is_empty() {
-                return Err(Error::validation(field(name), "is empty"));
-            }
-            if value.len() > MAX_SECRET_LEN {
-                return Err(Error::validation(
-                    field(name),
-                    format!("is {} bytes; the limit is {MAX_SECRET_LEN}", value.len()),
-                ));
-            }
+            check_secret(&field(name), value.expose_secret())?;
         }
         if k.type_.expose_secret() != "service_account" {
             return Err(Error::validation(
@@ -227,21 +219,6 @@ fn json_error_kind(e: &serde_json::Error) -> &'static str {
         serde_json::error::Category::Eof => "it ends early",
         serde_json::error::Category::Syntax => "syntax error",
         serde_json::error::Category::Data | serde_json::error::Category::Io => "bad data",
-    }
-}
-
-fn zeroize_value(value: &mut Value) {
-    match value {
-        Value::String(s) => s.zeroize(),
-        Value::Array(items) => items.iter_mut().for_each(zeroize_value),
-        Value::Object(map) => zeroize_map(map),
-        _ => {}
-    }
-}
-
-fn zeroize_map(map: &mut Map<String, Value>) {
-    for (_, mut v) in std::mem::take(map) {
-        zeroize_value(&mut v);
     }
 }
 

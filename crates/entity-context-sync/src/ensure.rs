@@ -187,7 +187,7 @@ impl<'c> EnsureSync<'c> {
             Err(e) => return Err(e),
         };
         tracing::info!(error = %error, "create may have been applied; listing to find out");
-        attempts += error_attempts(&error);
+        attempts += error.attempts();
         match self.find(&mut attempts).await? {
             (Some(config), meta) => Ok(Response::new(
                 Ensured {
@@ -211,12 +211,3 @@ impl<'c> EnsureSync<'c> {
     }
 }
 call_builder!(EnsureSync => Ensured);
-
-fn error_attempts(error: &Error) -> u32 {
-    match error {
-        Error::Api { attempts, .. }
-        | Error::Timeout { attempts, .. }
-        | Error::Transport { attempts, .. } => *attempts,
-        _ => 1,
-    }
-}

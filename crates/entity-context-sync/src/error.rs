@@ -178,6 +178,19 @@ impl Error {
         self
     }
 
+    /// Requests made for the call that failed (1 when it was not retried;
+    /// 0 when it was refused before sending).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api { attempts, .. }
+            | Error::RateLimited { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::Transport { attempts, .. } => *attempts,
+            Error::Decode { .. } => 1,
+            _ => 0,
+        }
+    }
+
     /// The operation the error came from (`None` for configuration and
     /// validation errors, raised before any request).
     pub fn operation(&self) -> Option<Operation> {
