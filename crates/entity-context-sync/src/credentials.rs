@@ -83,6 +83,12 @@ impl ServiceAccountKey {
                 ),
             )
         })?;
+        Self::from_value(value)
+    }
+
+    /// A key from the key file's contents already parsed as JSON, checked
+    /// (see [`validate`](Self::validate)).
+    pub fn from_value(value: Value) -> Result<Self> {
         let Value::Object(mut map) = value else {
             let mut value = value;
             zeroize_value(&mut value);
@@ -523,13 +529,19 @@ fn check_raw(t: &IntegrationType, secrets: Option<&SecretJson>) -> Result<()> {
                 ));
             }
         }
-        if *t == IntegrationType::GoogleWorkspace
-            && !map.is_some_and(|m| m.get("service_account_json").is_some_and(Value::is_object))
-        {
-            return Err(Error::validation(
-                "secrets.service_account_json",
-                "must be the key file's JSON object (use ServiceAccountKey::from_json)",
-            ));
+        if *t == IntegrationType::GoogleWorkspace {
+            match map.and_then(|m| m.get("service_account_json")) {
+                // The same checks as a typed key; the copy is zeroized on drop.
+                Some(key @ Value::Object(_)) => {
+                    ServiceAccountKey::from_value(key.clone())?;
+                }
+                _ => {
+                    return Err(Error::validation(
+                        "secrets.service_account_json",
+                        "must be the key file's JSON object (use ServiceAccountKey::from_json)",
+                    ));
+                }
+            }
         }
     }
     Ok(())
@@ -582,5 +594,17 @@ mod tests {
         Credentials::raw("ENTRA_ID", None)
             .validate()
             .expect("no secrets needed");
+        let key = serde_json::json!({"type": "service_account", "project_id": "p",
+            "client_email": "a@b.c", "private_key": "not a pem canary-raw-pk"});
+        let err = Credentials::raw(
+            "GOOGLE_WORKSPACE",
+            Some(serde_json::json!({"service_account_json": key})),
+        )
+        .validate()
+        .expect_err("raw key checked like a typed one");
+        assert_eq!(
+            err.to_string(),
+            "invalid secrets.service_account_json.private_key: is not a PEM block (`-----BEGIN … KEY-----` … `-----END … KEY-----`)"
+        );
     }
 }
