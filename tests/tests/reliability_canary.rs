@@ -469,7 +469,7 @@ async fn canaries_reach_the_wire_and_nowhere_else() {
     scan.absorb(&server);
 
     // Transport: connection refused, retried since nothing was sent.
-    let refused = format!("http://{}", refused_addr().await);
+    let refused = format!("http://{}", refused_addr());
     scan.create(
         "connection refused",
         &refused,

@@ -370,7 +370,7 @@ async fn a_5xx_on_create_is_never_resent() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_because_nothing_was_sent() {
-    let addr = refused_addr().await;
+    let addr = refused_addr();
     let sleep = RecordingSleep::default();
     let client = test_client(
         &format!("http://{addr}"),

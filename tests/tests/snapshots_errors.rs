@@ -336,10 +336,7 @@ async fn timeout_after_the_request_was_sent() {
 async fn connection_refused_is_retried_then_reported() {
     let _settings = settings().bind_to_scope();
     // A port nothing listens on: bind, read the port, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = entity_context_sync_fake::raw::refused_addr().port();
     let sleep = RecordingSleep::default();
     let error = builder(&format!("http://127.0.0.1:{port}"))
         .retry_policy(RetryPolicy::default().jitter(false))

@@ -4,6 +4,8 @@
 mod faults;
 mod front;
 mod rate_limit;
+#[cfg(feature = "raw")]
+pub mod raw;
 mod record;
 mod reply;
 mod routes;

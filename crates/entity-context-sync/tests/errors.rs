@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use common::*;
 use entity_context_sync::{Error, NewSync, RetryPolicy, ServiceAccountKey};
+use entity_context_sync_fake::Fault;
 use entity_context_sync_httpmock::MockServerExt;
 use httpmock::{HttpMockResponse, MockServer};
 
@@ -412,9 +413,11 @@ async fn connection_refused_with_retries_off_fails_at_once() {
 
 #[tokio::test]
 async fn silent_server_times_out_once_and_is_not_retried() {
-    let server = RawServer::start(Behaviour::Silent).await;
+    // The fake reads the request, then sleeps far past the client's timeout.
+    let fake = fake().await;
+    fake.fail_next(Fault::Delay(Duration::from_secs(3600)));
     let sleep = RecordingSleep::default();
-    let client = builder(&server.base_url)
+    let client = builder(&fake.base_url())
         .timeout(Duration::from_secs(1))
         .retry_policy(RetryPolicy::default().max_retries(5))
         .sleep_impl(sleep.clone())
@@ -433,14 +436,18 @@ async fn silent_server_times_out_once_and_is_not_retried() {
         ),
         "{err:?}"
     );
-    assert_eq!(server.accepted(), 1, "exactly one connection");
-    assert!(
-        server
-            .received()
-            .starts_with(&format!("POST {PATH} HTTP/1.1")),
-        "the request did reach the server: {}",
-        server.received()
+    let received = fake.requests();
+    assert_eq!(received.len(), 1, "exactly one request: {received:#?}");
+    assert_eq!(
+        (received[0].method.as_str(), received[0].path.as_str()),
+        ("POST", PATH),
+        "the request did reach the server: {received:#?}"
     );
+    assert_eq!(
+        received[0].fault,
+        Some(Fault::Delay(Duration::from_secs(3600)))
+    );
+    assert!(fake.configs().is_empty(), "nothing was created");
     assert!(sleep.waits().is_empty());
     assert!(err.may_have_been_applied());
     assert!(!err.is_retryable());
@@ -454,8 +461,10 @@ async fn silent_server_times_out_once_and_is_not_retried() {
 
 #[tokio::test]
 async fn connection_closed_after_sending_is_not_retried() {
-    let server = RawServer::start(Behaviour::CloseAfterRequest).await;
-    let (client, sleep) = client_with(&server.base_url, RetryPolicy::default().max_retries(5));
+    // The fake reads the request, then resets the connection without a reply.
+    let fake = fake().await;
+    fake.fail_next(Fault::Reset);
+    let (client, sleep) = client_with(&fake.base_url(), RetryPolicy::default().max_retries(5));
     let err = client
         .entity_context_syncs()
         .create(sync())
@@ -471,7 +480,8 @@ async fn connection_closed_after_sending_is_not_retried() {
         ),
         "{err:?}"
     );
-    assert_eq!(server.accepted(), 1, "never retried");
+    assert_eq!(fake.total_requests(), 1, "never retried");
+    assert_eq!(fake.request_count("POST", PATH), 1);
     assert!(sleep.waits().is_empty());
     assert!(err.may_have_been_applied());
     assert!(!err.is_retryable());
@@ -484,8 +494,9 @@ async fn body_cut_short_after_a_200_is_not_retried() {
         b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n"
             .to_vec();
     reply.extend_from_slice(br#"{"data":{"id":"#);
-    let server = RawServer::start(Behaviour::Reply(reply)).await;
-    let (client, sleep) = client_with(&server.base_url, RetryPolicy::default().max_retries(5));
+    // Only a raw listener sends a body shorter than its Content-Length.
+    let server = RawServer::always(Action::Reply(reply)).await;
+    let (client, sleep) = client_with(&server.base_url(), RetryPolicy::default().max_retries(5));
     let err = client
         .entity_context_syncs()
         .create(sync())

@@ -325,11 +325,7 @@ async fn an_error_after_retries_names_attempts_and_time_waited() {
 
 #[tokio::test]
 async fn connect_failure_nothing_was_sent_and_attempts() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("addr").port()
-    };
-    let (client, sleep) = client(&format!("http://127.0.0.1:{port}"));
+    let (client, sleep) = client(&entity_context_sync_fake::raw::refused_base_url());
     for op in [Operation::Create, Operation::List] {
         let syncs = client.entity_context_syncs();
         let err = match op {

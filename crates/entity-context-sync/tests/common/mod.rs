@@ -1,20 +1,23 @@
 //! Helpers shared by the facade's integration tests: canary credentials, a
-//! client pointed at a local mock, a [`Sleep`] that records instead of
-//! sleeping, a request recorder, and hand-rolled TCP servers for the
-//! failure modes httpmock cannot produce.
+//! client pointed at a local mock or at the stateful fake, a [`Sleep`] that
+//! records instead of sleeping, and a request recorder for httpmock. The
+//! failure modes only a raw TCP listener produces come from the fake's `raw`
+//! module (re-exported here), the one place such servers live.
+//!
+//! [`Sleep`]: entity_context_sync::Sleep
 
 #![allow(dead_code)] // each test binary uses a different subset
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 pub use entity_context_sync::RecordingSleep;
 use entity_context_sync::{Client, ClientBuilder, Error, NewSync, RetryPolicy, ServiceAccountKey};
 use entity_context_sync_client::types as wire;
+use entity_context_sync_fake::FakeDatadog;
+pub use entity_context_sync_fake::raw::{Action, RawServer, refused_base_url};
 use httpmock::{HttpMockRequest, MockServer};
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Canary credentials: distinctive enough that finding one in any output is a leak.
 pub const API_KEY: &str = "canaryapikey3f9a1c77d2e4";
@@ -202,115 +205,13 @@ pub fn rate_limit_headers(
         .header("x-ratelimit-name", "security_monitoring_integration_config")
 }
 
-/// A base URL on 127.0.0.1 where nothing listens: bind port 0, note it, close it.
-pub fn refused_base_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    let port = listener.local_addr().expect("local addr").port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
-}
-
-/// What a hand-rolled server does with each connection.
-#[derive(Debug, Clone)]
-pub enum Behaviour {
-    /// Read the request, never answer, keep the socket open.
-    Silent,
-    /// Read the request, then close the connection without a byte of reply.
-    CloseAfterRequest,
-    /// Read the request, then write these raw bytes and close.
-    Reply(Vec<u8>),
-}
-
-/// A TCP server on 127.0.0.1 that counts connections and keeps what it read.
-#[derive(Debug)]
-pub struct RawServer {
-    pub base_url: String,
-    accepted: Arc<AtomicUsize>,
-    received: Arc<Mutex<Vec<u8>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl RawServer {
-    /// Starts a server on the current tokio runtime.
-    pub async fn start(behaviour: Behaviour) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let (count, store) = (accepted.clone(), received.clone());
-        let task = tokio::spawn(async move {
-            let mut held = Vec::new();
-            while let Ok((mut socket, _)) = listener.accept().await {
-                count.fetch_add(1, Ordering::SeqCst);
-                let store = store.clone();
-                let behaviour = behaviour.clone();
-                held.push(tokio::spawn(async move {
-                    read_request(&mut socket, &store).await;
-                    match behaviour {
-                        Behaviour::Silent => std::future::pending::<()>().await,
-                        Behaviour::CloseAfterRequest => drop(socket),
-                        Behaviour::Reply(bytes) => {
-                            let _ = socket.write_all(&bytes).await;
-                            let _ = socket.shutdown().await;
-                        }
-                    }
-                }));
-            }
-        });
-        Self {
-            base_url: format!("http://{addr}"),
-            accepted,
-            received,
-            task,
-        }
-    }
-
-    /// Connections accepted so far.
-    pub fn accepted(&self) -> usize {
-        self.accepted.load(Ordering::SeqCst)
-    }
-
-    /// Everything read from clients, lossy UTF-8.
-    pub fn received(&self) -> String {
-        String::from_utf8_lossy(&self.received.lock().unwrap_or_else(PoisonError::into_inner))
-            .into_owned()
-    }
-}
-
-impl Drop for RawServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-/// Reads one request: headers, then `content-length` bytes of body.
-async fn read_request(socket: &mut tokio::net::TcpStream, store: &Mutex<Vec<u8>>) {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = match socket.read(&mut chunk).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + length {
-                break;
-            }
-        }
-    }
-    store
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .extend_from_slice(&buf);
+/// A stateful fake of Datadog that accepts the canary keys ([`builder`]'s).
+pub async fn fake() -> FakeDatadog {
+    FakeDatadog::builder()
+        .api_key(API_KEY)
+        .app_key(APP_KEY)
+        .start()
+        .await
 }
 
 /// Panics unless `text` is free of the canary keys, the canaries of
