@@ -33,6 +33,15 @@ pub fn builder(base_url: &str, sleep: &RecordingSleep) -> ClientBuilder {
         .timeout(Duration::from_secs(10))
 }
 
+/// The stateful fake of Datadog, accepting the test keys ([`builder`]'s).
+pub async fn fake() -> entity_context_sync_fake::FakeDatadog {
+    entity_context_sync_fake::FakeDatadog::builder()
+        .api_key(TEST_API_KEY)
+        .app_key(TEST_APP_KEY)
+        .start()
+        .await
+}
+
 /// [`builder`] with `policy`, built.
 pub fn test_client(base_url: &str, sleep: &RecordingSleep, policy: RetryPolicy) -> Client {
     builder(base_url, sleep)

@@ -1,13 +1,14 @@
 //! Input validation: every class of bad input the facade refuses, each
-//! against a live counting server that must see zero requests; and the
-//! boundary values just inside each limit, which must go through.
+//! against the stateful fake, which must see zero requests; and the
+//! boundary values just inside each limit, which must go through (against a
+//! raw server's canned 200: the fake would refuse the unknown source type).
 
 use entity_context_sync::{
     Client, Error, IntegrationType, MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS, MAX_SECRET_LEN,
     MAX_SETTINGS_LEN, NewSync, RetryPolicy, ServiceAccountKey, Site,
 };
 use entity_context_sync_tests::faults::{
-    Action, RawServer, RecordingSleep, TEST_API_KEY, TEST_APP_KEY, json_response, test_client,
+    Action, RawServer, RecordingSleep, TEST_API_KEY, TEST_APP_KEY, fake, json_response, test_client,
 };
 use entity_context_sync_tests::{SEED_RESPONSE, SERVICE_ACCOUNT_KEY, service_account_key};
 use serde_json::{Map, Value, json};
@@ -396,9 +397,9 @@ fn invalid_inputs() -> Vec<(&'static str, String, NewSync, &'static str)> {
 
 #[tokio::test]
 async fn every_invalid_input_is_refused_before_anything_is_sent() {
-    let server = RawServer::always(Action::Reply(json_response(200, SEED_RESPONSE))).await;
+    let fake = fake().await;
     let sleep = RecordingSleep::default();
-    let client = test_client(&server.base_url(), &sleep, RetryPolicy::default());
+    let client = test_client(&fake.base_url(), &sleep, RetryPolicy::default());
     let cases = invalid_inputs();
     let mut per_class: Vec<(&str, usize)> = Vec::new();
     let mut failures = Vec::new();
@@ -434,7 +435,7 @@ async fn every_invalid_input_is_refused_before_anything_is_sent() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(
-        server.requests(),
+        fake.total_requests(),
         0,
         "a refused input never reaches the server"
     );
@@ -521,7 +522,7 @@ async fn every_bad_key_file_is_refused_naming_the_field() {
             ));
         }
     }
-    let server = RawServer::always(Action::Reply(json_response(200, SEED_RESPONSE))).await;
+    let fake = fake().await;
     let mut failures = Vec::new();
     for (case, text, field) in &cases {
         match ServiceAccountKey::from_json(text).as_ref() {
@@ -551,7 +552,7 @@ async fn every_bad_key_file_is_refused_naming_the_field() {
     }
     std::fs::remove_dir_all(&dir).expect("clean up");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(server.requests(), 0);
+    assert_eq!(fake.total_requests(), 0);
     println!(
         "reliability: {} bad key files and {} bad key file paths refused, 0 requests",
         cases.len(),
@@ -814,8 +815,8 @@ fn bad_configs(base_url: &str) -> Vec<(&'static str, String, entity_context_sync
 
 #[tokio::test]
 async fn every_bad_config_is_refused_before_anything_is_sent() {
-    let server = RawServer::always(Action::Reply(json_response(200, SEED_RESPONSE))).await;
-    let configs = bad_configs(&server.base_url());
+    let fake = fake().await;
+    let configs = bad_configs(&fake.base_url());
     let mut per_class: Vec<(&str, usize)> = Vec::new();
     let mut failures = Vec::new();
     for (class, case, built) in &configs {
@@ -839,7 +840,7 @@ async fn every_bad_config_is_refused_before_anything_is_sent() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(server.requests(), 0);
+    assert_eq!(fake.total_requests(), 0);
     println!(
         "reliability: {} bad configs refused, 0 requests: {per_class:?}",
         configs.len()
