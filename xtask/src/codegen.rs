@@ -13,6 +13,7 @@ use progenitor_impl::{
 use quote::quote;
 use serde_json::Value;
 
+mod features;
 mod secrets;
 mod unions;
 
@@ -74,7 +75,8 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
 }
 
 /// Progenitor settings: builder interface, `BTreeMap` maps (stable key order
-/// on the wire), `JsonSchema` derives, required hooks (which strip the
+/// on the wire), `JsonSchema` derives (put behind the client crate's
+/// `schemars` feature afterwards, see [`features`]), required hooks (which strip the
 /// `api-version` header), and our own types swapped in: open enums, unions,
 /// secrets.
 fn settings(enums: &[OpenEnum], replaced: &[&Replaced]) -> GenerationSettings {
@@ -499,10 +501,16 @@ fn one_line(s: &str, max: usize) -> String {
 }
 
 fn render(out: &str, spec_rel: &Path, tokens: TokenStream) -> Result<GeneratedFile, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::new(
             Path::new(out),
             format!("generated code does not parse: {e}"),
+        )
+    })?;
+    features::gate_schemars(&mut file).map_err(|e| {
+        Error::new(
+            Path::new(out),
+            format!("cannot put `JsonSchema` behind the `schemars` feature: {e}"),
         )
     })?;
     let spec_name = spec_rel.to_string_lossy().replace('\\', "/");

@@ -400,7 +400,7 @@ fn write_only_schemas_become_secret_structs() {
     assert!(
         flat.contains(&format!(
             "///Thetoken.#[serde(serialize_with=\"{krate}::secret::expose\")]\
-             #[schemars(with=\"::std::string::String\")]pubtoken:{krate}::secret::SecretString,"
+             #[cfg_attr(feature=\"schemars\",schemars(with=\"::std::string::String\"))]pubtoken:{krate}::secret::SecretString,"
         )),
         "{secrets}"
     );
@@ -408,7 +408,7 @@ fn write_only_schemas_become_secret_structs() {
     assert!(flat.contains(&format!(
         "#[serde(default,skip_serializing_if=\"::std::option::Option::is_none\",\
          serialize_with=\"{krate}::secret::expose_option\")]\
-         #[schemars(with=\"::std::option::Option<::std::string::String>\")]\
+         #[cfg_attr(feature=\"schemars\",schemars(with=\"::std::option::Option<::std::string::String>\"))]\
          pubhint:::std::option::Option<{krate}::secret::SecretString,>,"
     )));
     // Nested `$ref` object -> the nested secrets struct (optional too).
@@ -425,7 +425,7 @@ fn write_only_schemas_become_secret_structs() {
     assert!(flat.contains("pubstructKey{"), "{secrets}");
     assert!(flat.contains(&format!(
         "#[serde(rename=\"type\")]#[serde(serialize_with=\"{krate}::secret::expose\")]\
-         #[schemars(with=\"::std::string::String\")]pubtype_:{krate}::secret::SecretString,"
+         #[cfg_attr(feature=\"schemars\",schemars(with=\"::std::string::String\"))]pubtype_:{krate}::secret::SecretString,"
     )));
 
     // typify generates neither; the body points at ours.
@@ -452,4 +452,34 @@ fn a_spec_without_unions_or_secrets_has_neither_module() {
     assert!(!client.contains("pub mod unions"));
     assert!(!client.contains("pub mod secrets"));
     assert!(client.contains("pub mod spec_info"));
+}
+
+#[test]
+fn json_schema_is_behind_the_schemars_feature() {
+    // The real spec has every kind: progenitor's derives, the secrets'
+    // `#[schemars(with)]` fields and the xtask's hand-written impls.
+    let flat = squash(&client_for(&real_spec()));
+    let derives = flat
+        .matches("#[cfg_attr(feature=\"schemars\",derive(schemars::JsonSchema))]")
+        .count();
+    let impls = flat
+        .matches("#[cfg(feature=\"schemars\")]impl::schemars::JsonSchemafor")
+        .count();
+    assert!(
+        derives > 20 && impls >= 3,
+        "{derives} derives, {impls} impls"
+    );
+    assert_eq!(
+        flat.matches("JsonSchema").count(),
+        derives + impls,
+        "a JsonSchema derive or impl outside the `schemars` feature"
+    );
+    let helpers = flat.matches("schemars(with=").count();
+    assert!(helpers > 0);
+    assert_eq!(
+        flat.matches("#[cfg_attr(feature=\"schemars\",schemars(with=")
+            .count(),
+        helpers,
+        "a #[schemars] attribute outside the `schemars` feature"
+    );
 }

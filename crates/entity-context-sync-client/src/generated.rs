@@ -9,13 +9,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///API error response.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ApiErrorResponse {
         ///A list of errors.
         pub errors: ::std::vec::Vec<::std::string::String>,
@@ -26,13 +21,8 @@ pub mod types {
         }
     }
     ///An Azure app registration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringAzureAppRegistration {
         ///The app registration's client ID.
         pub client_id: ::std::string::String,
@@ -51,13 +41,8 @@ pub mod types {
         }
     }
     ///The attributes of a new CrowdStrike entity context sync configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes {
         ///The domain associated with the external entity source.
         pub domain: ::std::string::String,
@@ -74,13 +59,8 @@ pub mod types {
         }
     }
     ///The attributes of a CrowdStrike entity context sync configuration to change.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes {
         ///The domain associated with the external entity source.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -105,13 +85,8 @@ pub mod types {
         }
     }
     ///The CrowdStrike credentials to validate.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes {
         ///The domain associated with the external entity source.
         pub domain: ::std::string::String,
@@ -124,13 +99,8 @@ pub mod types {
         }
     }
     ///The Azure app registrations and the state of the Entra ID integration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringEntraIdAzureAppRegistrationsAttributes {
         ///The Azure app registrations.
         pub azure_app_registrations: ::std::vec::Vec<
@@ -156,13 +126,8 @@ pub mod types {
         }
     }
     ///The Azure app registrations of the organization.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringEntraIdAzureAppRegistrationsData {
         pub attributes: SecurityMonitoringEntraIdAzureAppRegistrationsAttributes,
         ///The identifier of this resource.
@@ -186,9 +151,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SecurityMonitoringEntraIdAzureAppRegistrationsResourceType {
         #[serde(rename = "entra_id_azure_app_registrations")]
         EntraIdAzureAppRegistrations,
@@ -242,13 +207,8 @@ pub mod types {
         }
     }
     ///The Azure app registrations used by the Entra ID integration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringEntraIdAzureAppRegistrationsResponse {
         pub data: SecurityMonitoringEntraIdAzureAppRegistrationsData,
     }
@@ -258,13 +218,8 @@ pub mod types {
         }
     }
     ///The attributes of a new Microsoft Entra ID entity context sync configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringEntraIdIntegrationConfigCreateAttributes {
         ///The domain associated with the external entity source.
         pub domain: ::std::string::String,
@@ -280,13 +235,8 @@ pub mod types {
         }
     }
     ///The attributes of a Microsoft Entra ID entity context sync configuration to change.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes {
         ///The domain associated with the external entity source.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -307,13 +257,8 @@ pub mod types {
         }
     }
     ///The Microsoft Entra ID credentials to validate.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes {
         ///The domain associated with the external entity source.
         pub domain: ::std::string::String,
@@ -325,13 +270,8 @@ pub mod types {
         }
     }
     ///The attributes of a new Google Workspace entity context sync configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes {
         ///The domain associated with the external entity source.
         pub domain: ::std::string::String,
@@ -348,13 +288,8 @@ pub mod types {
         }
     }
     ///The attributes of a Google Workspace entity context sync configuration to change.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes {
         ///The domain associated with the external entity source.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -379,13 +314,8 @@ pub mod types {
         }
     }
     ///The Google Workspace credentials to validate.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes {
         ///The domain associated with the external entity source.
         pub domain: ::std::string::String,
@@ -398,14 +328,8 @@ pub mod types {
         }
     }
     ///Attributes of the activated integration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationActivateAttributes {
         ///The domain associated with the external entity source.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -422,14 +346,8 @@ pub mod types {
         }
     }
     ///The integration to activate.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationActivateData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<
@@ -446,14 +364,8 @@ pub mod types {
         }
     }
     ///Optional attributes of an integration to activate.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationActivateRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<SecurityMonitoringIntegrationActivateData>,
@@ -474,9 +386,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SecurityMonitoringIntegrationActivateResourceType {
         #[serde(rename = "activate_entra_id_request")]
         ActivateEntraIdRequest,
@@ -523,13 +435,8 @@ pub mod types {
         }
     }
     ///The attributes of an entity context sync configuration as returned by the API. Secrets are never returned.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigAttributes {
         ///The time at which the entity context sync configuration was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -560,13 +467,8 @@ pub mod types {
         }
     }
     ///The entity context sync configuration to create.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigCreateData {
         pub attributes: ::entity_context_sync_client::unions::SecurityMonitoringIntegrationConfigCreateAttributes,
         #[serde(rename = "type")]
@@ -578,13 +480,8 @@ pub mod types {
         }
     }
     ///The definition of the new integration configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigCreateRequest {
         pub data: SecurityMonitoringIntegrationConfigCreateData,
     }
@@ -594,13 +491,8 @@ pub mod types {
         }
     }
     ///An entity context sync configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigData {
         pub attributes: SecurityMonitoringIntegrationConfigAttributes,
         ///The unique identifier of the integration configuration.
@@ -624,9 +516,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SecurityMonitoringIntegrationConfigResourceType {
         #[serde(rename = "integration_config")]
         IntegrationConfig,
@@ -673,13 +565,8 @@ pub mod types {
         }
     }
     ///Response containing a single entity context sync configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigResponse {
         pub data: SecurityMonitoringIntegrationConfigData,
     }
@@ -689,13 +576,8 @@ pub mod types {
         }
     }
     ///Free-form, non-sensitive settings for the entity context sync. The accepted keys depend on the source type.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[serde(transparent)]
     pub struct SecurityMonitoringIntegrationConfigSettings(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -724,13 +606,8 @@ pub mod types {
         }
     }
     ///The entity context sync configuration changes.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigUpdateData {
         pub attributes: ::entity_context_sync_client::unions::SecurityMonitoringIntegrationConfigUpdateAttributes,
         #[serde(rename = "type")]
@@ -742,13 +619,8 @@ pub mod types {
         }
     }
     ///The changes to an integration configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigUpdateRequest {
         pub data: SecurityMonitoringIntegrationConfigUpdateData,
     }
@@ -758,13 +630,8 @@ pub mod types {
         }
     }
     ///Response containing a list of entity context sync configurations.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigsResponse {
         ///The entity context sync configurations.
         pub data: ::std::vec::Vec<SecurityMonitoringIntegrationConfigData>,
@@ -775,13 +642,8 @@ pub mod types {
         }
     }
     ///The source and credentials to validate.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationCredentialsValidateData {
         pub attributes: ::entity_context_sync_client::unions::SecurityMonitoringIntegrationCredentialsValidateAttributes,
         #[serde(rename = "type")]
@@ -793,13 +655,8 @@ pub mod types {
         }
     }
     ///Credentials to validate against an external source.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationCredentialsValidateRequest {
         pub data: SecurityMonitoringIntegrationCredentialsValidateData,
     }
@@ -819,9 +676,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SecurityMonitoringIntegrationTypeCrowdStrike {
         #[serde(rename = "CROWDSTRIKE")]
         Crowdstrike,
@@ -877,9 +734,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SecurityMonitoringIntegrationTypeEntraId {
         #[serde(rename = "ENTRA_ID")]
         EntraId,
@@ -935,9 +792,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SecurityMonitoringIntegrationTypeGoogleWorkspace {
         #[serde(rename = "GOOGLE_WORKSPACE")]
         GoogleWorkspace,
@@ -994,9 +851,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SecurityMonitoringIntegrationTypeOkta {
         #[serde(rename = "OKTA")]
         Okta,
@@ -1052,9 +909,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum SecurityMonitoringIntegrationTypeSentinelOne {
         #[serde(rename = "SENTINELONE")]
         Sentinelone,
@@ -1100,13 +957,8 @@ pub mod types {
         }
     }
     ///The attributes of a new Okta entity context sync configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringOktaIntegrationConfigCreateAttributes {
         ///The domain associated with the external entity source.
         pub domain: ::std::string::String,
@@ -1123,13 +975,8 @@ pub mod types {
         }
     }
     ///The attributes of a Okta entity context sync configuration to change.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringOktaIntegrationConfigUpdateAttributes {
         ///The domain associated with the external entity source.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1154,13 +1001,8 @@ pub mod types {
         }
     }
     ///The Okta credentials to validate.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringOktaIntegrationCredentialsValidateAttributes {
         ///The domain associated with the external entity source.
         pub domain: ::std::string::String,
@@ -1173,13 +1015,8 @@ pub mod types {
         }
     }
     ///The attributes of a new SentinelOne entity context sync configuration.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes {
         ///The domain associated with the external entity source.
         pub domain: ::std::string::String,
@@ -1196,13 +1033,8 @@ pub mod types {
         }
     }
     ///The attributes of a SentinelOne entity context sync configuration to change.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes {
         ///The domain associated with the external entity source.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1227,13 +1059,8 @@ pub mod types {
         }
     }
     ///The SentinelOne credentials to validate.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes {
         ///The domain associated with the external entity source.
         pub domain: ::std::string::String,
@@ -6006,6 +5833,7 @@ pub mod open_enums {
             Ok(Self::from(value.as_ref()))
         }
     }
+    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for SecurityMonitoringIntegrationConfigState {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
             "SecurityMonitoringIntegrationConfigState".into()
@@ -6104,6 +5932,7 @@ pub mod open_enums {
             Ok(Self::from(value.as_ref()))
         }
     }
+    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for SecurityMonitoringIntegrationType {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
             "SecurityMonitoringIntegrationType".into()
@@ -6361,6 +6190,7 @@ pub mod unions {
             }
         }
     }
+    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for SecurityMonitoringIntegrationConfigCreateAttributes {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
             "SecurityMonitoringIntegrationConfigCreateAttributes".into()
@@ -6591,6 +6421,7 @@ pub mod unions {
             }
         }
     }
+    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for SecurityMonitoringIntegrationConfigUpdateAttributes {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
             "SecurityMonitoringIntegrationConfigUpdateAttributes".into()
@@ -6822,6 +6653,7 @@ pub mod unions {
             }
         }
     }
+    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema
     for SecurityMonitoringIntegrationCredentialsValidateAttributes {
         fn schema_name() -> ::std::borrow::Cow<'static, str> {
@@ -6857,15 +6689,16 @@ pub mod unions {
 /// when the request body is serialized.
 pub mod secrets {
     ///The credentials of a CrowdStrike sync (an API client).
-    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize, schemars::JsonSchema)]
+    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigCrowdStrikeSecrets {
         ///The CrowdStrike API client ID.
         #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
-        #[schemars(with = "::std::string::String")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::string::String"))]
         pub client_id: ::entity_context_sync_client::secret::SecretString,
         ///The CrowdStrike API client secret.
         #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
-        #[schemars(with = "::std::string::String")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::string::String"))]
         pub client_secret: ::entity_context_sync_client::secret::SecretString,
     }
     impl ::std::fmt::Debug for SecurityMonitoringIntegrationConfigCrowdStrikeSecrets {
@@ -6877,7 +6710,8 @@ pub mod secrets {
         }
     }
     ///The credentials of a Google Workspace sync: a service account key and, optionally, the admin email the service account impersonates.
-    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize, schemars::JsonSchema)]
+    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets {
         ///The email of a Google Workspace admin the service account impersonates.
         #[serde(
@@ -6885,7 +6719,10 @@ pub mod secrets {
             skip_serializing_if = "::std::option::Option::is_none",
             serialize_with = "::entity_context_sync_client::secret::expose_option"
         )]
-        #[schemars(with = "::std::option::Option<::std::string::String>")]
+        #[cfg_attr(
+            feature = "schemars",
+            schemars(with = "::std::option::Option<::std::string::String>")
+        )]
         pub admin_email: ::std::option::Option<
             ::entity_context_sync_client::secret::SecretString,
         >,
@@ -6907,24 +6744,25 @@ pub mod secrets {
         }
     }
     ///A Google Cloud service account key, as in the JSON key file Google Cloud issues. The key file's other fields (such as `private_key_id`, `client_id` or `token_uri`) are accepted too.
-    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize, schemars::JsonSchema)]
+    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigGoogleWorkspaceServiceAccount {
         ///The service account's email.
         #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
-        #[schemars(with = "::std::string::String")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::string::String"))]
         pub client_email: ::entity_context_sync_client::secret::SecretString,
         ///The service account's private key, a PEM block.
         #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
-        #[schemars(with = "::std::string::String")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::string::String"))]
         pub private_key: ::entity_context_sync_client::secret::SecretString,
         ///The Google Cloud project of the service account.
         #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
-        #[schemars(with = "::std::string::String")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::string::String"))]
         pub project_id: ::entity_context_sync_client::secret::SecretString,
         ///The key type; `service_account` for a service account key.
         #[serde(rename = "type")]
         #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
-        #[schemars(with = "::std::string::String")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::string::String"))]
         pub type_: ::entity_context_sync_client::secret::SecretString,
         /// Additional properties, each held as a secret.
         #[serde(flatten)]
@@ -6951,11 +6789,12 @@ pub mod secrets {
         }
     }
     ///The credentials of an Okta sync.
-    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize, schemars::JsonSchema)]
+    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigOktaSecrets {
         ///An Okta API token.
         #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
-        #[schemars(with = "::std::string::String")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::string::String"))]
         pub api_token: ::entity_context_sync_client::secret::SecretString,
     }
     impl ::std::fmt::Debug for SecurityMonitoringIntegrationConfigOktaSecrets {
@@ -6966,11 +6805,12 @@ pub mod secrets {
         }
     }
     ///The credentials of a SentinelOne sync.
-    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize, schemars::JsonSchema)]
+    #[derive(Clone, ::serde::Deserialize, ::serde::Serialize)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SecurityMonitoringIntegrationConfigSentinelOneSecrets {
         ///A SentinelOne API token.
         #[serde(serialize_with = "::entity_context_sync_client::secret::expose")]
-        #[schemars(with = "::std::string::String")]
+        #[cfg_attr(feature = "schemars", schemars(with = "::std::string::String"))]
         pub api_token: ::entity_context_sync_client::secret::SecretString,
     }
     impl ::std::fmt::Debug for SecurityMonitoringIntegrationConfigSentinelOneSecrets {

@@ -10,6 +10,9 @@
 //! values), `unions` (`oneOf` + `discriminator` schemas as tagged enums that
 //! keep unknown source types), `secrets` (write-only schemas, every string a
 //! redacted, zeroized `SecretString`) and `spec_info`.
+//!
+//! Feature `schemars` (off by default): `schemars::JsonSchema` for every
+//! generated type, for programs that want the JSON schemas.
 
 // Generated paths are absolute (`::entity_context_sync_client::...`) so they
 // resolve from the httpmock crate too.

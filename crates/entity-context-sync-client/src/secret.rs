@@ -5,7 +5,6 @@
 //! Every secret value is redacted in `Debug`, has no `Display`, is zeroized on
 //! drop, and is exposed only when a request body is serialized.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -138,8 +137,9 @@ impl<'de> Deserialize<'de> for SecretJson {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for SecretJson {
-    fn schema_name() -> Cow<'static, str> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "SecretJson".into()
     }
 
@@ -238,8 +238,9 @@ impl<'de> Deserialize<'de> for RawAttributes {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for RawAttributes {
-    fn schema_name() -> Cow<'static, str> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "RawAttributes".into()
     }
 
