@@ -3,15 +3,17 @@
 //! serialized with serde_json — for the seed's example, a minimal reply, every
 //! state, the CrowdStrike and SentinelOne types, a sixth (unknown) source type,
 //! unknown enum values, extra fields, nested settings, nulls and
-//! timestamp offsets.
+//! timestamp offsets; and the stateful fake's replies, which must decode to
+//! the same shape as the committed snapshots.
 
 mod snapshots_support;
 
-use entity_context_sync::{IntegrationConfig, IntegrationType, Response, SyncState};
+use entity_context_sync::{Client, IntegrationConfig, IntegrationType, Response, SyncState};
+use entity_context_sync_fake::FakeDatadog;
 use entity_context_sync_tests::{Recorder, SEED_RESPONSE, json};
 use httpmock::MockServer;
 use serde_json::Value;
-use snapshots_support::{Reply, canary_sync, mount, settings};
+use snapshots_support::{Reply, canary_sync, mount, seed_sync, settings};
 
 /// The facade's decoded reply when the server answers `reply`.
 async fn decode(reply: Reply) -> Response<IntegrationConfig> {
@@ -267,4 +269,72 @@ async fn partial_or_garbled_rate_limit_headers() {
     )
     .await;
     insta::assert_json_snapshot!("response_partial_rate_limit", view(&response));
+}
+
+/// What differs from one run of the fake to the next: `id`, `created_at`,
+/// `modified_at` of a decoded config, replaced by markers.
+fn redact_run(config: &mut Value) {
+    for (field, marker) in [
+        ("id", "[id]"),
+        ("created_at", "[timestamp]"),
+        ("modified_at", "[timestamp]"),
+    ] {
+        assert!(config[field].is_string(), "{field} is set in {config:#}");
+        config[field] = Value::from(marker);
+    }
+}
+
+/// The `value` of a committed response snapshot (`tests/snapshots/<name>.snap`),
+/// run-specific fields redacted.
+fn committed_value(name: &str) -> Value {
+    let path = format!("{}/snapshots/{name}.snap", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let body = text.splitn(3, "---\n").nth(2).expect("an insta header");
+    let snapshot: Value = serde_json::from_str(body).expect("a JSON snapshot");
+    let mut value = snapshot["value"].clone();
+    redact_run(&mut value);
+    value
+}
+
+/// The fake answers the seed's create (and a get of what it created) with a
+/// reply the facade decodes to exactly the seed reply's snapshot
+/// (`response_seed`), but for the id and the timestamps it assigns.
+#[tokio::test]
+async fn the_fakes_replies_decode_like_the_response_snapshots() {
+    let fake = FakeDatadog::start().await;
+    let client = Client::builder()
+        .api_key(fake.api_key())
+        .app_key(fake.app_key())
+        .base_url(fake.base_url())
+        .build()
+        .expect("client builds");
+    let syncs = client.entity_context_syncs();
+    let created = syncs.create(seed_sync()).await.expect("the fake creates");
+    let got = syncs.get(&created.id).await.expect("the fake gets");
+    let expected = committed_value("response_seed");
+    for (operation, response) in [("create", &created), ("get", &got)] {
+        assert_eq!(
+            (response.status, response.attempts),
+            (200, 1),
+            "{operation}"
+        );
+        let mut value = serde_json::to_value(&response.value).expect("serializes");
+        redact_run(&mut value);
+        assert_eq!(
+            value, expected,
+            "{operation}: the fake's reply decodes differently"
+        );
+    }
+    assert_eq!(
+        created.value, got.value,
+        "a get returns what the create did"
+    );
+    let _settings = settings().bind_to_scope();
+    insta::assert_json_snapshot!("response_fake_create", view(&created), {
+        ".value.id" => "[id]",
+        ".value.created_at" => "[timestamp]",
+        ".value.modified_at" => "[timestamp]",
+        ".rate_limit.remaining" => "[remaining]",
+        ".rate_limit.reset" => "[reset]",
+    });
 }
