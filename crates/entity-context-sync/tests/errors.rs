@@ -633,7 +633,15 @@ async fn echoed_secrets_that_json_escapes_are_redacted_too() {
             "sa",
             key_file.as_str(),
             NewSync::raw("GOOGLE_WORKSPACE", "n", "a.co").raw_secrets(serde_json::json!({
-                "service_account_json": { "private_key": pem.as_str(), "k": key_file.as_str() }
+                // A whole key (raw keys get a typed key's checks), plus the
+                // key file again as an extra field.
+                "service_account_json": {
+                    "type": "service_account",
+                    "project_id": "p",
+                    "client_email": "sa@p.iam.gserviceaccount.com",
+                    "private_key": pem.as_str(),
+                    "k": key_file.as_str()
+                }
             })),
         ),
         (
