@@ -1,8 +1,10 @@
 //! Per-call overhead of the facade against a raw reqwest baseline.
 //!
-//! Both variants create the seed config against the same in-process loopback
-//! server (`entity_context_sync_benches::loopback`), over one client each,
-//! keep-alive. Rounds alternate which variant goes first, to cancel drift
+//! In-process: both variants create the seed config against the stateful fake
+//! (`entity-context-sync-fake`, on its own thread in this process, no request
+//! log, reset every round), over one client each, keep-alive. The
+//! whole-process comparison (`benches/whole_process.rs`) is the one that
+//! counts: this one is quicker and suits a profiler. Rounds alternate which variant goes first, to cancel drift
 //! (CPU frequency, other load on the machine). Each round times a batch of
 //! calls per variant; the times shown are medians over rounds, and the ratio
 //! is the median over rounds of facade time / raw time within the round (the
@@ -16,9 +18,10 @@
 //!
 //! `ECS_BENCH_ONLY=facade|raw|facade-concurrent|raw-concurrent` runs one
 //! variant alone, for a profiler (`valgrind --tool=callgrind`, `perf record`).
-//! Before timing, one call per variant is captured by the server and the two
-//! requests are compared: same request line, same headers and values, same
-//! JSON body; the bench fails otherwise.
+//! Before timing, one call per variant goes to a capture listener
+//! (`entity_context_sync_benches::capture`) and the two requests are compared:
+//! same request line, same headers and values, byte-identical body; the bench
+//! fails otherwise.
 //!
 //! The client runs on a current-thread tokio runtime on the main thread; the
 //! server runs on its own thread, so the two share a 2-core machine without
@@ -28,19 +31,18 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use entity_context_sync::{Client, NewSync, ServiceAccountKey, default_user_agent};
-use entity_context_sync_benches::loopback::{Captured, Loopback};
+use entity_context_sync_benches::capture::{capture, same_request};
 use entity_context_sync_benches::raw::{BoxError, RawClient};
 use entity_context_sync_benches::{
     SEED_CLIENT_EMAIL, SEED_PRIVATE_KEY, SEED_PROJECT_ID, SEED_RESPONSE, seed_request,
 };
+use entity_context_sync_fake::{FAKE_API_KEY, FAKE_APP_KEY, FakeDatadog};
 use tokio::task::JoinSet;
 
 /// Calls in flight in the concurrent mode.
 const CONCURRENCY: usize = 16;
 /// The target for facade time / baseline time.
 const TARGET_RATIO: f64 = 1.10;
-const API_KEY: &str = "bench-api-key-0123456789abcdef";
-const APP_KEY: &str = "bench-app-key-0123456789abcdef0123456789";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Variant {
@@ -124,7 +126,9 @@ fn main() -> Result<(), BoxError> {
         println!("ECS_BENCH_ROUNDS=0: nothing to do");
         return Ok(());
     }
-    let server = Loopback::start(SEED_RESPONSE)?;
+    let server = FakeDatadog::builder()
+        .record_requests(false)
+        .start_blocking();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -137,18 +141,18 @@ fn main() -> Result<(), BoxError> {
 fn clients(base_url: &str) -> Result<Clients, BoxError> {
     Ok(Clients {
         facade: Client::builder()
-            .api_key(API_KEY)
-            .app_key(APP_KEY)
+            .api_key(FAKE_API_KEY)
+            .app_key(FAKE_APP_KEY)
             .base_url(base_url)
             .build()?,
-        raw: RawClient::new(base_url, API_KEY, APP_KEY, &default_user_agent())?,
+        raw: RawClient::new(base_url, FAKE_API_KEY, FAKE_APP_KEY, &default_user_agent())?,
     })
 }
 
 /// For profilers (callgrind, perf): `ECS_BENCH_ONLY=facade|raw|facade-concurrent|raw-concurrent`
 /// runs `rounds x calls` calls of that one variant and prints no comparison.
 async fn run_only(
-    server: &Loopback,
+    server: &FakeDatadog,
     only: &str,
     rounds: usize,
     calls: usize,
@@ -168,6 +172,7 @@ async fn run_only(
     };
     let mut times = Vec::with_capacity(rounds);
     for _ in 0..rounds {
+        server.reset();
         times.push(if concurrent {
             clients.concurrent(variant, calls).await?
         } else {
@@ -181,14 +186,14 @@ async fn run_only(
     Ok(())
 }
 
-async fn run(server: &Loopback, rounds: usize, calls: usize) -> Result<(), BoxError> {
+async fn run(server: &FakeDatadog, rounds: usize, calls: usize) -> Result<(), BoxError> {
     let base_url = server.base_url();
     let clients = clients(&base_url)?;
     println!(
-        "entity-context-sync per-call bench: {rounds} rounds x {calls} calls per variant and mode, \
-         loopback server at {base_url}"
+        "entity-context-sync per-call bench (in-process): {rounds} rounds x {calls} calls per variant and mode, \
+         the fake at {base_url}"
     );
-    check_same_request(server, &clients).await?;
+    check_same_request().await?;
 
     // Warm up: connections, pools, allocator, branch predictors.
     for variant in [Variant::Facade, Variant::Raw] {
@@ -201,6 +206,7 @@ async fn run(server: &Loopback, rounds: usize, calls: usize) -> Result<(), BoxEr
         let mut facade = Vec::with_capacity(rounds);
         let mut raw = Vec::with_capacity(rounds);
         for round in 0..rounds {
+            server.reset();
             let order = if round % 2 == 0 {
                 [Variant::Facade, Variant::Raw]
             } else {
@@ -315,41 +321,22 @@ fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
-/// Makes one call per variant with capture on, and fails unless both sent the
-/// same request line, the same headers (names and values) and the same JSON body.
-async fn check_same_request(server: &Loopback, clients: &Clients) -> Result<(), BoxError> {
-    let mut seen = Vec::new();
+/// Sends one call per variant to a capture listener, and fails unless both
+/// sent the same request line, the same headers (names and values) and the
+/// same body bytes.
+async fn check_same_request() -> Result<(), BoxError> {
+    let listener = capture(SEED_RESPONSE, 2)?;
+    let clients = clients(listener.base_url())?;
     for variant in [Variant::Facade, Variant::Raw] {
-        server.capture(true);
         clients.call(variant).await?;
-        server.capture(false);
-        let mut captured = server.take_captured();
-        let request: Captured = captured
-            .pop()
-            .filter(|_| captured.is_empty())
-            .ok_or(format!("{variant:?}: expected exactly one request"))?;
-        seen.push(request);
     }
+    let seen = listener.wait()?;
     let (facade, raw) = (&seen[0], &seen[1]);
-    let sorted = |c: &Captured| {
-        let mut h = c.headers.clone();
-        h.sort();
-        h
-    };
-    let body = |c: &Captured| serde_json::from_slice::<serde_json::Value>(&c.body);
-    if facade.request_line != raw.request_line
-        || sorted(facade) != sorted(raw)
-        || body(facade)? != body(raw)?
-    {
-        return Err(format!(
-            "the two variants send different requests:\nfacade: {facade:#?}\nraw: {raw:#?}"
-        )
-        .into());
-    }
-    let headers = sorted(facade);
-    let names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
+    same_request(facade, raw)
+        .map_err(|e| format!("the two variants send different requests: {e}"))?;
+    let names: Vec<&str> = facade.headers.iter().map(|(n, _)| n.as_str()).collect();
     println!(
-        "same request from both: {}, headers [{}], equal JSON bodies",
+        "same request from both: {}, headers [{}], identical bodies",
         facade.request_line,
         names.join(", ")
     );

@@ -1,9 +1,9 @@
-//! The baseline: the create call written by hand with reqwest and serde_json,
-//! as a caller without the SDK would write it.
+//! The baseline: the create, get and list calls written by hand with reqwest
+//! and serde_json, as a caller without the SDK would write them.
 //!
-//! It sends what the facade sends: `POST {base}/api/v2/security_monitoring/configuration/integration_config`
-//! with `DD-API-KEY`, `DD-APPLICATION-KEY`, `content-type: application/json`,
-//! `accept: application/json` and a `user-agent`, on a `reqwest::Client` with
+//! They send what the facade sends: `POST|GET {base}/api/v2/security_monitoring/configuration/integration_config[/{id}]`
+//! with `DD-API-KEY`, `DD-APPLICATION-KEY`, `accept: application/json` and a
+//! `user-agent` (and, for a create, `content-type: application/json`), on a `reqwest::Client` with
 //! the facade's default timeouts (30 s whole request, 10 s connect) and TLS
 //! (rustls with the ring provider). The reply is checked for a 2xx status and
 //! decoded into a `serde_json::Value`.
@@ -60,12 +60,26 @@ impl RawClient {
 
     /// Creates a configuration: sends `body`, returns the decoded reply.
     pub async fn create(&self, body: &serde_json::Value) -> Result<serde_json::Value, BoxError> {
-        let response = self.http.post(&self.url).json(body).send().await?;
-        let status = response.status();
-        if !status.is_success() {
-            let text = response.text().await.unwrap_or_default();
-            return Err(format!("HTTP {status}: {text}").into());
-        }
-        Ok(response.json().await?)
+        decode(self.http.post(&self.url).json(body).send().await?).await
     }
+
+    /// Gets one configuration by id, returns the decoded reply.
+    pub async fn get(&self, id: &str) -> Result<serde_json::Value, BoxError> {
+        decode(self.http.get(format!("{}/{id}", self.url)).send().await?).await
+    }
+
+    /// Lists every configuration, returns the decoded reply.
+    pub async fn list(&self) -> Result<serde_json::Value, BoxError> {
+        decode(self.http.get(&self.url).send().await?).await
+    }
+}
+
+/// The decoded body of a 2xx reply; an error with the body otherwise.
+async fn decode(response: reqwest::Response) -> Result<serde_json::Value, BoxError> {
+    let status = response.status();
+    if !status.is_success() {
+        let text = response.text().await.unwrap_or_default();
+        return Err(format!("HTTP {status}: {text}").into());
+    }
+    Ok(response.json().await?)
 }
