@@ -15,6 +15,7 @@ pub use entity_context_sync::RecordingSleep;
 use entity_context_sync::{Client, ClientBuilder, Error, NewSync, RetryPolicy, ServiceAccountKey};
 use entity_context_sync_client::types as wire;
 use entity_context_sync_fake::FakeDatadog;
+#[allow(unused_imports)] // each test binary uses a different subset
 pub use entity_context_sync_fake::raw::{Action, RawServer, refused_base_url};
 use httpmock::{HttpMockRequest, MockServer};
 use serde_json::Value;
