@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 
 use crate::Client;
 
@@ -68,7 +68,8 @@ impl RequestContext {
 }
 
 /// The header progenitor adds to every request; Datadog does not define it.
-const API_VERSION_HEADER: &str = "api-version";
+/// (A `HeaderName`, not a `&str`: a `&str` key is parsed on every removal.)
+const API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 
 impl ClientHooks<RequestContext> for Client {
     async fn pre<E>(
@@ -77,7 +78,7 @@ impl ClientHooks<RequestContext> for Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         let headers = request.headers_mut();
-        headers.remove(API_VERSION_HEADER);
+        headers.remove(&API_VERSION_HEADER);
         for (name, value) in self.inner().headers.iter() {
             headers.insert(name.clone(), value.clone());
         }

@@ -21,6 +21,13 @@ use crate::{Error, IntegrationType, Result};
 pub const MAX_SECRET_LEN: usize = 64 * 1024;
 
 const KEY_FIELD: &str = "secrets.service_account_json";
+/// `{KEY_FIELD}.type`, `.project_id`, `.client_email`, `.private_key`.
+const KEY_FIELDS: [&str; 4] = [
+    "secrets.service_account_json.type",
+    "secrets.service_account_json.project_id",
+    "secrets.service_account_json.client_email",
+    "secrets.service_account_json.private_key",
+];
 
 /// A Google Cloud service account key: the JSON key file Google Cloud issues.
 ///
@@ -170,40 +177,49 @@ impl ServiceAccountKey {
     /// Checks the key: `type` is `service_account`, the required fields are
     /// not empty, `client_email` is an email, `private_key` a PEM block.
     pub fn validate(&self) -> Result<()> {
-        let k = &self.0;
-        let field = |name: &str| format!("{KEY_FIELD}.{name}");
-        for (name, value) in [
-            ("type", &k.type_),
-            ("project_id", &k.project_id),
-            ("client_email", &k.client_email),
-            ("private_key", &k.private_key),
-        ] {
-            check_secret(&field(name), value.expose_secret())?;
-        }
-        if k.type_.expose_secret() != "service_account" {
-            return Err(Error::validation(
-                field("type"),
-                "must be `service_account` (is this a service account key file?)",
-            ));
-        }
-        let email = k.client_email.expose_secret();
-        if !email.contains('@') || email.chars().any(char::is_whitespace) {
-            return Err(Error::validation(
-                field("client_email"),
-                "is not an email address",
-            ));
-        }
-        if !is_pem(k.private_key.expose_secret()) {
-            return Err(Error::validation(
-                field("private_key"),
-                "is not a PEM block (`-----BEGIN … KEY-----` … `-----END … KEY-----`)",
-            ));
-        }
-        for name in k.extra.keys() {
-            crate::new_sync::check_key(KEY_FIELD, name)?;
-        }
-        Ok(())
+        validate_key(&self.0)
     }
+}
+
+/// [`ServiceAccountKey::validate`] on a borrowed key: validating the key of
+/// a [`Credentials`] copies nothing.
+fn validate_key(
+    k: &ws::SecurityMonitoringIntegrationConfigGoogleWorkspaceServiceAccount,
+) -> Result<()> {
+    let field = |name: &str| format!("{KEY_FIELD}.{name}");
+    // The field names as literals: formatting them for every valid key
+    // cost more than the checks (`key_field_names_match` pins them).
+    for (name, value) in [
+        (KEY_FIELDS[0], &k.type_),
+        (KEY_FIELDS[1], &k.project_id),
+        (KEY_FIELDS[2], &k.client_email),
+        (KEY_FIELDS[3], &k.private_key),
+    ] {
+        check_secret(name, value.expose_secret())?;
+    }
+    if k.type_.expose_secret() != "service_account" {
+        return Err(Error::validation(
+            field("type"),
+            "must be `service_account` (is this a service account key file?)",
+        ));
+    }
+    let email = k.client_email.expose_secret();
+    if !email.contains('@') || email.chars().any(char::is_whitespace) {
+        return Err(Error::validation(
+            field("client_email"),
+            "is not an email address",
+        ));
+    }
+    if !is_pem(k.private_key.expose_secret()) {
+        return Err(Error::validation(
+            field("private_key"),
+            "is not a PEM block (`-----BEGIN … KEY-----` … `-----END … KEY-----`)",
+        ));
+    }
+    for name in k.extra.keys() {
+        crate::new_sync::check_key(KEY_FIELD, name)?;
+    }
+    Ok(())
 }
 
 fn is_pem(text: &str) -> bool {
@@ -214,8 +230,13 @@ fn is_pem(text: &str) -> bool {
     let Some((label, rest)) = body.split_once("-----") else {
         return false;
     };
+    // Ends with `-----END {label}-----`, matched piecewise (no allocation).
     !label.is_empty()
-        && rest.trim_end().ends_with(&format!("-----END {label}-----"))
+        && rest
+            .trim_end()
+            .strip_suffix("-----")
+            .and_then(|r| r.strip_suffix(label))
+            .is_some_and(|r| r.ends_with("-----END "))
         && rest.len() > label.len() + 14
 }
 
@@ -362,7 +383,7 @@ impl Credentials {
         let check = |field: &str, value: &SecretString| check_secret(field, value.expose_secret());
         match &self.0 {
             Creds::GoogleWorkspace(s) => {
-                ServiceAccountKey(s.service_account_json.clone()).validate()?;
+                validate_key(&s.service_account_json)?;
                 if let Some(email) = &s.admin_email {
                     check("secrets.admin_email", email)?;
                     if !email.expose_secret().contains('@') {
@@ -552,6 +573,36 @@ mod tests {
     use super::*;
 
     const PEM: &str = "-----BEGIN PRIVATE KEY-----\nMIIcanary\n-----END PRIVATE KEY-----\n";
+
+    #[test]
+    fn key_field_names_match() {
+        for (field, name) in
+            KEY_FIELDS
+                .iter()
+                .zip(["type", "project_id", "client_email", "private_key"])
+        {
+            assert_eq!(*field, format!("{KEY_FIELD}.{name}"));
+        }
+    }
+
+    #[test]
+    fn pem_blocks_need_matching_end_lines() {
+        assert!(is_pem(PEM));
+        assert!(is_pem(
+            "  -----BEGIN RSA PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----  "
+        ));
+        for text in [
+            "-----BEGIN PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----",
+            "-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY----",
+            "-----BEGIN PRIVATE KEY-----\nx\nEND PRIVATE KEY-----",
+            "-----BEGIN PRIVATE KEY-----",
+            "-----BEGIN PRIVATE KEY-----END PRIVATE KEY-----",
+            "-----BEGIN -----\nx\n-----END -----",
+            "MIIcanary",
+        ] {
+            assert!(!is_pem(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn pem_blocks() {

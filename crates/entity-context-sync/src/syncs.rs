@@ -193,7 +193,14 @@ pub(crate) fn check_id(id: &str) -> Result<()> {
             format!("is {} bytes; the limit is {MAX_ID_LEN}", id.len()),
         ));
     }
-    if id.chars().any(|c| c.is_control() || c.is_whitespace()) {
+    // Ids are ASCII: test bytes then (ASCII whitespace other than ' ' is a
+    // control character), and only other ids char by char.
+    let bad = if id.is_ascii() {
+        id.bytes().any(|b| b.is_ascii_control() || b == b' ')
+    } else {
+        id.chars().any(|c| c.is_control() || c.is_whitespace())
+    };
+    if bad {
         return Err(Error::validation(
             "id",
             "must not contain spaces or control characters",
@@ -601,3 +608,30 @@ impl EntraIdAppRegistrations<'_> {
     }
 }
 call_builder!(EntraIdAppRegistrations => AzureAppRegistrations);
+
+#[cfg(test)]
+mod tests {
+    use super::check_id;
+
+    #[test]
+    fn ids_refuse_spaces_and_control_characters_ascii_or_not() {
+        for ok in ["11111111-2222-3333-4444-555555555555", "abc_DEF.1~", "idé"] {
+            assert!(check_id(ok).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            "",
+            " ",
+            "a b",
+            "a\tb",
+            "a\nb",
+            "a\u{7f}",
+            "a\u{1f}",
+            "a\u{a0}b",
+            "a\u{85}",
+            "é\u{2003}",
+            "é b",
+        ] {
+            assert!(check_id(bad).is_err(), "{bad:?}");
+        }
+    }
+}
