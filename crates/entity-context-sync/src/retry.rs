@@ -101,11 +101,21 @@ impl RetryPolicy {
             .min(self.max_backoff);
         if self.jitter {
             let half = base / 2;
-            half + half.mul_f64(fastrand::f64())
+            half + half.mul_f64(unit_random())
         } else {
             base
         }
     }
+}
+
+/// A number in `[0, 1)` for jitter: not cryptographic, different on every
+/// call. std's `RandomState` draws random per-thread keys and changes them
+/// for every new instance, so hashing a constant with a fresh one suffices
+/// (and spares a dependency).
+fn unit_random() -> f64 {
+    use std::hash::{BuildHasher, RandomState};
+    let bits = RandomState::new().hash_one(0u8);
+    (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Sleeps between retries. The default uses `tokio::time::sleep`; tests (and
@@ -183,6 +193,18 @@ mod tests {
             Duration::from_secs(60)
         );
         assert_eq!(p.wait(1, Some(Duration::ZERO)), Duration::from_millis(100));
+    }
+
+    #[test]
+    fn jitter_draws_spread_over_the_unit_interval() {
+        let draws: Vec<f64> = (0..1000).map(|_| unit_random()).collect();
+        assert!(draws.iter().all(|d| (0.0..1.0).contains(d)));
+        // Every tenth of [0, 1) gets some draws (expected ~100 each).
+        for tenth in 0..10 {
+            let lo = f64::from(tenth) / 10.0;
+            let n = draws.iter().filter(|d| (lo..lo + 0.1).contains(*d)).count();
+            assert!(n > 40, "{n} draws in [{lo}, {})", lo + 0.1);
+        }
     }
 
     #[test]
