@@ -20,6 +20,9 @@ const ANYWHERE_LEN: usize = 12;
 /// server sent, so the escaped forms (a dozen allocations) are computed on
 /// the first [`clean`](Self::clean), not up front.
 pub(crate) struct Scrubber<'a> {
+    keys: &'a [SecretString; 2],
+    /// The call's own secrets. Collected from a `Vec`'s iterator this reuses
+    /// its allocation, and a call without secrets allocates nothing.
     secrets: Vec<&'a str>,
     needles: OnceLock<Vec<Cow<'a, str>>>,
 }
@@ -27,11 +30,8 @@ pub(crate) struct Scrubber<'a> {
 impl<'a> Scrubber<'a> {
     pub(crate) fn new(keys: &'a [SecretString; 2], secrets: impl Iterator<Item = &'a str>) -> Self {
         Self {
-            secrets: keys
-                .iter()
-                .map(|k| k.expose_secret())
-                .chain(secrets)
-                .collect(),
+            keys,
+            secrets: secrets.collect(),
             needles: OnceLock::new(),
         }
     }
@@ -39,7 +39,8 @@ impl<'a> Scrubber<'a> {
     fn needles(&self) -> &[Cow<'a, str>] {
         self.needles.get_or_init(|| {
             let mut needles: Vec<Cow<'a, str>> = Vec::new();
-            for &secret in &self.secrets {
+            let keys = self.keys.iter().map(|k| k.expose_secret());
+            for secret in keys.chain(self.secrets.iter().copied()) {
                 if secret.is_empty() {
                     continue;
                 }
