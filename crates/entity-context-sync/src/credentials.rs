@@ -186,7 +186,6 @@ impl ServiceAccountKey {
 fn validate_key(
     k: &ws::SecurityMonitoringIntegrationConfigGoogleWorkspaceServiceAccount,
 ) -> Result<()> {
-    let field = |name: &str| format!("{KEY_FIELD}.{name}");
     // The field names as literals: formatting them for every valid key
     // cost more than the checks (`key_field_names_match` pins them).
     for (name, value) in [
@@ -199,20 +198,17 @@ fn validate_key(
     }
     if k.type_.expose_secret() != "service_account" {
         return Err(Error::validation(
-            field("type"),
+            KEY_FIELDS[0],
             "must be `service_account` (is this a service account key file?)",
         ));
     }
     let email = k.client_email.expose_secret();
     if !email.contains('@') || email.chars().any(char::is_whitespace) {
-        return Err(Error::validation(
-            field("client_email"),
-            "is not an email address",
-        ));
+        return Err(Error::validation(KEY_FIELDS[2], "is not an email address"));
     }
     if !is_pem(k.private_key.expose_secret()) {
         return Err(Error::validation(
-            field("private_key"),
+            KEY_FIELDS[3],
             "is not a PEM block (`-----BEGIN … KEY-----` … `-----END … KEY-----`)",
         ));
     }
