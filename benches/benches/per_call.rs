@@ -34,7 +34,7 @@ use entity_context_sync::{Client, NewSync, ServiceAccountKey, default_user_agent
 use entity_context_sync_benches::capture::{capture, same_request};
 use entity_context_sync_benches::raw::{BoxError, RawClient};
 use entity_context_sync_benches::{
-    SEED_CLIENT_EMAIL, SEED_PRIVATE_KEY, SEED_PROJECT_ID, SEED_RESPONSE, seed_request,
+    SEED_CLIENT_EMAIL, SEED_PRIVATE_KEY, SEED_PROJECT_ID, SEED_RESPONSE, env_usize, seed_request,
 };
 use entity_context_sync_fake::{FAKE_API_KEY, FAKE_APP_KEY, FakeDatadog};
 use tokio::task::JoinSet;
@@ -105,16 +105,6 @@ impl Clients {
             done??;
         }
         Ok(start.elapsed() / (per_task * CONCURRENCY) as u32)
-    }
-}
-
-fn env_usize(name: &str, default: usize) -> Result<usize, BoxError> {
-    match std::env::var(name) {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| format!("{name}={v:?} is not a whole number").into()),
-        Err(_) => Ok(default),
     }
 }
 

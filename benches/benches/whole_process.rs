@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 use entity_context_sync::default_user_agent;
 use entity_context_sync_benches::capture::{capture, same_request};
 use entity_context_sync_benches::raw::BoxError;
-use entity_context_sync_benches::{Op, SEED_ID, SEED_RESPONSE, seed_list_response};
+use entity_context_sync_benches::{Op, SEED_ID, SEED_RESPONSE, env_usize, seed_list_response};
 use entity_context_sync_fake::{FakeDatadog, SeedConfig};
 use nix::sys::resource::{UsageWho, getrusage};
 use serde_json::json;
@@ -74,16 +74,6 @@ impl Variant {
 struct Run {
     cpu: Duration,
     wall: Duration,
-}
-
-fn env_usize(name: &str, default: usize) -> Result<usize, BoxError> {
-    match std::env::var(name) {
-        Ok(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| format!("{name}={v:?} is not a whole number").into()),
-        Err(_) => Ok(default),
-    }
 }
 
 fn main() -> Result<(), BoxError> {

@@ -136,3 +136,15 @@ impl Args {
         })
     }
 }
+
+/// A whole number from the environment variable `name`, or `default` when it
+/// is unset; a clear error when it is set but not a number.
+pub fn env_usize(name: &str, default: usize) -> Result<usize, String> {
+    match std::env::var(name) {
+        Ok(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}={v:?} is not a whole number")),
+        Err(_) => Ok(default),
+    }
+}
