@@ -36,7 +36,10 @@ async fn seed_example_round_trips_through_the_generated_client() {
     let mock = server.create_security_monitoring_integration_config(|when, then| {
         let when = when.body(&serde_json::from_str(SEED_REQUEST).expect("seed request decodes"));
         when.into_inner().is_true(recorder.matcher());
-        then.ok(&reply);
+        then.ok(&reply)
+            .into_inner()
+            .header("X-RateLimit-Remaining", "41")
+            .header("X-RateLimit-Name", "security_monitoring_integration_config");
     });
 
     let capture = RequestContext::new();
@@ -66,11 +69,21 @@ async fn seed_example_round_trips_through_the_generated_client() {
     insta::assert_json_snapshot!("generated_client_request", requests[0].view);
 
     assert_eq!(response.status().as_u16(), 200);
+    let meta = capture
+        .take_response()
+        .expect("the post hook records the response");
     assert_eq!(
-        capture.take_response().map(|m| m.status.as_u16()),
-        Some(200),
+        meta.status.as_u16(),
+        200,
         "the post hook records the status"
     );
+    let rate_limit = meta.rate_limit.expect("and reads the rate-limit headers");
+    assert_eq!(rate_limit.remaining, Some(41));
+    assert_eq!(
+        rate_limit.name.as_deref(),
+        Some("security_monitoring_integration_config")
+    );
+    assert_eq!(rate_limit.limit, None);
     let decoded = serde_json::to_value(response.into_inner()).expect("response re-encodes");
     assert_eq!(
         decoded,

@@ -1,7 +1,7 @@
 //! The `ClientHooks` impl: strips progenitor's `api-version` header (Datadog
 //! does not define it), adds the per-client headers (credentials), and records
-//! each response's status and headers, which progenitor drops when a body
-//! fails to decode.
+//! each response's status and rate-limit figures, which progenitor drops when
+//! a body fails to decode.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -9,20 +9,24 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName};
 
-use crate::Client;
+use crate::{Client, RateLimit};
 
-/// Status and headers of a response a [`Client`] received.
+/// Status and rate-limit figures of a response a [`Client`] received.
+///
+/// The figures are read in the hook rather than the header map copied: a
+/// copy costs more than the read, on every call.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ResponseMeta {
     /// HTTP status.
     pub status: StatusCode,
-    /// Response headers (rate-limit figures among them).
-    pub headers: HeaderMap,
+    /// The `X-RateLimit-*` headers, when the response had any.
+    pub rate_limit: Option<RateLimit>,
 }
 
 /// The generated client's inner value: headers added to every request (mark
 /// credential values sensitive) and a slot the `post` hook fills with the
-/// response's status and headers.
+/// response's status and rate-limit figures.
 ///
 /// Clones share the slot: give each concurrent call its own context
 /// ([`RequestContext::fresh`]) when you read [`RequestContext::take_response`].
@@ -54,7 +58,7 @@ impl RequestContext {
         }
     }
 
-    /// Takes the recorded response status and headers, leaving the slot empty.
+    /// Takes the recorded response status and rate limit, leaving the slot empty.
     pub fn take_response(&self) -> Option<ResponseMeta> {
         self.response
             .lock()
@@ -93,7 +97,7 @@ impl ClientHooks<RequestContext> for Client {
         if let Ok(response) = result {
             self.inner().record(ResponseMeta {
                 status: response.status(),
-                headers: response.headers().clone(),
+                rate_limit: RateLimit::from_headers(response.headers()),
             });
         }
         Ok(())

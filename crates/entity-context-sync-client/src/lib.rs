@@ -19,6 +19,7 @@
 extern crate self as entity_context_sync_client;
 
 mod hooks;
+mod rate_limit;
 pub mod secret;
 
 #[rustfmt::skip]
@@ -26,4 +27,5 @@ mod generated;
 
 pub use generated::*;
 pub use hooks::{RequestContext, ResponseMeta};
+pub use rate_limit::RateLimit;
 pub use secret::{RawAttributes, SecretJson};

@@ -101,7 +101,7 @@ impl Call<'_, '_> {
             );
             let result = send(generated).await;
             // Read the recorded status and rate limit once, for the span and the outcome.
-            let meta = Recorded::new(context.take_response().as_ref());
+            let meta = Recorded::new(context.take_response());
             if meta.responded() {
                 span.record("status", meta.status);
             }

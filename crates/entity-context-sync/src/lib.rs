@@ -9,7 +9,6 @@ mod exec;
 mod model;
 mod new_sync;
 mod operation;
-mod rate_limit;
 mod response;
 mod retry;
 mod scrub;
@@ -33,7 +32,8 @@ pub use new_sync::{
     MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS, MAX_SECRET_LEN, MAX_SETTINGS_LEN, NewSync,
 };
 pub use operation::Operation;
-pub use rate_limit::RateLimit;
+#[doc(inline)]
+pub use entity_context_sync_client::RateLimit;
 #[cfg(feature = "test-util")]
 pub use retry::RecordingSleep;
 pub use retry::{RetryPolicy, Sleep, TokioSleep};

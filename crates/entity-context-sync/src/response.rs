@@ -109,10 +109,16 @@ pub(crate) struct Recorded {
 }
 
 impl Recorded {
-    pub(crate) fn new(meta: Option<&ResponseMeta>) -> Self {
-        Self {
-            status: meta.map(|m| m.status.as_u16()).unwrap_or(0),
-            rate_limit: meta.map(|m| RateLimit::from_headers(&m.headers)),
+    pub(crate) fn new(meta: Option<ResponseMeta>) -> Self {
+        match meta {
+            Some(meta) => Self {
+                status: meta.status.as_u16(),
+                rate_limit: Some(meta.rate_limit),
+            },
+            None => Self {
+                status: 0,
+                rate_limit: None,
+            },
         }
     }
 
@@ -127,8 +133,8 @@ impl Recorded {
     }
 
     /// The rate limit of the response whose headers are `headers`. The hook
-    /// recorded that same response's headers, so they are parsed again only
-    /// when nothing was recorded.
+    /// read that same response's, so they are parsed again only when nothing
+    /// was recorded.
     fn rate_limit_of(self, headers: &HeaderMap) -> Option<RateLimit> {
         match self.rate_limit {
             Some(rate_limit) => rate_limit,

@@ -26,8 +26,10 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
-    /// Reads the headers; `None` when none of them is present.
-    pub(crate) fn from_headers(headers: &HeaderMap) -> Option<Self> {
+    /// Reads the `X-RateLimit-*` headers; `None` when none of them is present.
+    /// Unparsable numbers are `None`; a header sent twice counts by its first
+    /// value; the name is cut to 128 characters.
+    pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
         // One pass over the headers rather than five lookups. A header sent
         // twice counts by its first value, as `HeaderMap::get` would return.
         let mut rl = RateLimit::default();
