@@ -1,5 +1,6 @@
 //! The one error type of this crate.
 
+use std::fmt;
 use std::time::Duration;
 
 use crate::{Operation, RateLimit};
@@ -9,11 +10,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong. Messages never contain API keys,
 /// application keys or `secrets` values.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The client is misconfigured (missing key, unknown site, bad URL…).
-    #[error("configuration error: {message}")]
     Config {
         /// What is wrong and how to fix it.
         message: String,
@@ -21,7 +21,6 @@ pub enum Error {
 
     /// `ensure` found more than one config of the source type with the
     /// name: it will not guess which one is meant.
-    #[error("{} configs of type {integration_type} are named {name:?} (ids: {}); delete or rename all but one, then ensure again", ids.len(), ids.join(", "))]
     Ambiguous {
         /// The source type.
         integration_type: String,
@@ -32,7 +31,6 @@ pub enum Error {
     },
 
     /// An argument was refused before any request was sent.
-    #[error("invalid {field}: {reason}")]
     Validation {
         /// The field at fault (`name`, `domain`, `secrets`, `secrets.<key>`, …).
         field: String,
@@ -41,7 +39,6 @@ pub enum Error {
     },
 
     /// Datadog answered with an error status.
-    #[error("{}", api_message(*.operation, *.status, errors, body_excerpt.as_deref(), *.attempts, *.waited))]
     Api {
         /// The operation that failed.
         operation: Operation,
@@ -60,7 +57,6 @@ pub enum Error {
     },
 
     /// Still rate limited (429) after the retry policy gave up.
-    #[error("{operation}: rate limited by Datadog (429) after {attempts} attempt(s) over {waited:?}{}{}", reset_hint(rate_limit.as_ref()), errors_hint(errors))]
     RateLimited {
         /// The operation that failed.
         operation: Operation,
@@ -75,7 +71,6 @@ pub enum Error {
     },
 
     /// No response within the configured timeout.
-    #[error("{}", timeout_message(*.operation, *.after, *.may_have_been_sent, *.attempts, *.waited))]
     Timeout {
         /// The operation that failed.
         operation: Operation,
@@ -91,7 +86,6 @@ pub enum Error {
     },
 
     /// The connection failed.
-    #[error("{}", transport_message(*.operation, message, *.may_have_been_sent, *.attempts, *.waited))]
     Transport {
         /// The operation that failed.
         operation: Operation,
@@ -104,15 +98,10 @@ pub enum Error {
         /// Whether the request may have reached Datadog.
         may_have_been_sent: bool,
         /// The underlying error.
-        #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 
     /// A response arrived but its body could not be decoded.
-    #[error(
-        "{operation}: could not decode Datadog's {status} response: {reason}{}",
-        excerpt_hint(body_excerpt)
-    )]
     Decode {
         /// The operation that failed.
         operation: Operation,
@@ -125,6 +114,100 @@ pub enum Error {
         /// The response's rate-limit figures.
         rate_limit: Option<RateLimit>,
     },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config { message } => write!(f, "configuration error: {message}"),
+            Error::Ambiguous {
+                integration_type,
+                name,
+                ids,
+            } => write!(
+                f,
+                "{} configs of type {integration_type} are named {name:?} (ids: {}); delete or rename all but one, then ensure again",
+                ids.len(),
+                ids.join(", ")
+            ),
+            Error::Validation { field, reason } => write!(f, "invalid {field}: {reason}"),
+            Error::Api {
+                operation,
+                attempts,
+                waited,
+                status,
+                errors,
+                body_excerpt,
+                ..
+            } => f.write_str(&api_message(
+                *operation,
+                *status,
+                errors,
+                body_excerpt.as_deref(),
+                *attempts,
+                *waited,
+            )),
+            Error::RateLimited {
+                operation,
+                attempts,
+                waited,
+                errors,
+                rate_limit,
+            } => write!(
+                f,
+                "{operation}: rate limited by Datadog (429) after {attempts} attempt(s) over {waited:?}{}{}",
+                reset_hint(rate_limit.as_ref()),
+                errors_hint(errors)
+            ),
+            Error::Timeout {
+                operation,
+                attempts,
+                waited,
+                after,
+                may_have_been_sent,
+            } => f.write_str(&timeout_message(
+                *operation,
+                *after,
+                *may_have_been_sent,
+                *attempts,
+                *waited,
+            )),
+            Error::Transport {
+                operation,
+                attempts,
+                waited,
+                message,
+                may_have_been_sent,
+                ..
+            } => f.write_str(&transport_message(
+                *operation,
+                message,
+                *may_have_been_sent,
+                *attempts,
+                *waited,
+            )),
+            Error::Decode {
+                operation,
+                status,
+                reason,
+                body_excerpt,
+                ..
+            } => write!(
+                f,
+                "{operation}: could not decode Datadog's {status} response: {reason}{}",
+                excerpt_hint(body_excerpt)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => source.as_deref().map(|s| s as _),
+            _ => None,
+        }
+    }
 }
 
 impl Error {
@@ -353,5 +436,191 @@ fn transport_message(
         )
     } else {
         format!("{operation}: could not connect to Datadog{tries} (nothing was sent): {message}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+    use std::time::Duration;
+
+    use super::*;
+
+    const CREATE_HINT: &str = "the create may have been applied, so it was not retried; call list() to check before creating again, or use ensure(), which resolves this by listing";
+
+    fn reset_in(seconds: Option<u64>) -> RateLimit {
+        let mut rate_limit = RateLimit::default();
+        rate_limit.reset = seconds;
+        rate_limit
+    }
+
+    fn api(
+        operation: Operation,
+        status: u16,
+        errors: &[&str],
+        body_excerpt: Option<&str>,
+        attempts: u32,
+        waited: Duration,
+    ) -> Error {
+        Error::Api {
+            operation,
+            attempts,
+            waited,
+            status,
+            errors: errors.iter().map(|e| e.to_string()).collect(),
+            body_excerpt: body_excerpt.map(str::to_string),
+            rate_limit: None,
+        }
+    }
+
+    fn transport(operation: Operation, sent: bool, attempts: u32, waited: Duration) -> Error {
+        Error::Transport {
+            operation,
+            attempts,
+            waited,
+            message: "connection reset".to_string(),
+            may_have_been_sent: sent,
+            source: None,
+        }
+    }
+
+    /// Every variant and every branch of its message, pinned byte for byte.
+    #[test]
+    fn display_of_every_variant() {
+        let ms = Duration::from_millis;
+        let cases: Vec<(Error, String)> = vec![
+            (
+                Error::config("no API key: set DD_API_KEY"),
+                "configuration error: no API key: set DD_API_KEY".into(),
+            ),
+            (
+                Error::Ambiguous {
+                    integration_type: "okta".into(),
+                    name: "corp \"main\"".into(),
+                    ids: vec!["a1".into(), "b2".into()],
+                },
+                r#"2 configs of type okta are named "corp \"main\"" (ids: a1, b2); delete or rename all but one, then ensure again"#.into(),
+            ),
+            (
+                Error::validation("secrets.api_token", "must not be empty"),
+                "invalid secrets.api_token: must not be empty".into(),
+            ),
+            (
+                api(Operation::Create, 400, &["Bad Request", "domain is invalid"], Some("x"), 1, ms(0)),
+                "create: Datadog API error 400 Bad Request: Bad Request; domain is invalid".into(),
+            ),
+            (
+                api(Operation::List, 503, &[], Some("<html>"), 3, ms(1500)),
+                r#"list: Datadog API error 503 Service Unavailable (body: "<html>") (after 3 attempts over 1.5s); list is idempotent: it is safe to call again"#.into(),
+            ),
+            (
+                api(Operation::Create, 500, &[], Some(""), 1, ms(0)),
+                format!("create: Datadog API error 500 Internal Server Error; {CREATE_HINT}"),
+            ),
+            (
+                api(Operation::Get, 599, &[], None, 1, ms(0)),
+                "get: Datadog API error 599; get is idempotent: it is safe to call again".into(),
+            ),
+            (
+                Error::RateLimited {
+                    operation: Operation::Create,
+                    attempts: 4,
+                    waited: ms(3000),
+                    errors: vec!["Too many requests".into()],
+                    rate_limit: Some(reset_in(Some(7))),
+                },
+                "create: rate limited by Datadog (429) after 4 attempt(s) over 3s; the limit resets in 7s: Too many requests".into(),
+            ),
+            (
+                Error::RateLimited {
+                    operation: Operation::List,
+                    attempts: 1,
+                    waited: ms(0),
+                    errors: vec![],
+                    rate_limit: Some(reset_in(None)),
+                },
+                "list: rate limited by Datadog (429) after 1 attempt(s) over 0ns".into(),
+            ),
+            (
+                Error::Timeout {
+                    operation: Operation::Create,
+                    attempts: 1,
+                    waited: ms(0),
+                    after: ms(30_000),
+                    may_have_been_sent: true,
+                },
+                format!("create: no response from Datadog within 30s; {CREATE_HINT}"),
+            ),
+            (
+                Error::Timeout {
+                    operation: Operation::List,
+                    attempts: 2,
+                    waited: ms(250),
+                    after: ms(10_000),
+                    may_have_been_sent: false,
+                },
+                "list: could not connect to Datadog within 10s (after 2 attempts over 250ms) (nothing was sent)".into(),
+            ),
+            (
+                transport(Operation::Delete, true, 1, ms(0)),
+                "delete: connection to Datadog failed: connection reset; delete is idempotent: it is safe to call again".into(),
+            ),
+            (
+                transport(Operation::Create, true, 1, ms(0)),
+                format!("create: connection to Datadog failed: connection reset; {CREATE_HINT}"),
+            ),
+            (
+                transport(Operation::Create, false, 3, ms(2000)),
+                "create: could not connect to Datadog (after 3 attempts over 2s) (nothing was sent): connection reset".into(),
+            ),
+            (
+                Error::Decode {
+                    operation: Operation::Get,
+                    status: 200,
+                    reason: "missing field `id`".into(),
+                    body_excerpt: "{\"data\":".into(),
+                    rate_limit: None,
+                },
+                r#"get: could not decode Datadog's 200 response: missing field `id` (body starts with "{\"data\":")"#.into(),
+            ),
+            (
+                Error::Decode {
+                    operation: Operation::Create,
+                    status: 502,
+                    reason: "EOF while parsing a value".into(),
+                    body_excerpt: String::new(),
+                    rate_limit: None,
+                },
+                "create: could not decode Datadog's 502 response: EOF while parsing a value (empty body)".into(),
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(error.to_string(), expected, "{error:?}");
+            // Width and fill are not applied, as before.
+            assert_eq!(format!("{error:>500}"), expected, "{error:?}");
+        }
+    }
+
+    /// Only `Transport` has a source: the underlying error, when there is one.
+    #[test]
+    fn source_is_the_transport_error() {
+        let underlying = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        let mut error = transport(Operation::Get, true, 1, Duration::ZERO);
+        if let Error::Transport { source, .. } = &mut error {
+            *source = Some(Box::new(underlying));
+        }
+        let source = error.source().expect("Transport keeps its source");
+        assert_eq!(source.to_string(), "reset by peer");
+        assert!(source.downcast_ref::<std::io::Error>().is_some());
+
+        let no_source = [
+            transport(Operation::Get, true, 1, Duration::ZERO),
+            Error::config("x"),
+            Error::validation("name", "empty"),
+            api(Operation::Get, 500, &[], None, 1, Duration::ZERO),
+        ];
+        for error in no_source {
+            assert!(error.source().is_none(), "{error:?}");
+        }
     }
 }
