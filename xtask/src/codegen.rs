@@ -11,6 +11,7 @@ use progenitor_impl::{
     GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
 };
 use quote::quote;
+use schemars08::schema::{InstanceType, SchemaObject};
 use serde_json::Value;
 
 mod features;
@@ -24,6 +25,10 @@ use crate::{Error, GENERATE_COMMAND, PROGENITOR_VERSION};
 /// The client crate's name as a Rust path (generated paths are absolute so
 /// they resolve from the httpmock crate too).
 const CLIENT_CRATE: &str = "entity_context_sync_client";
+
+/// The SDK's own instant type (hand-written in the client crate), used for
+/// every `format: date-time` string instead of typify's `chrono::DateTime<Utc>`.
+pub const TIMESTAMP: &str = "::entity_context_sync_client::Timestamp";
 
 /// The generated client module.
 pub const CLIENT_OUT: &str = "crates/entity-context-sync-client/src/generated.rs";
@@ -56,6 +61,7 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
     })?;
     check_replacements(&replaced, &type_names, spec_rel)?;
     check_union_members(&unions, &type_names, spec_rel)?;
+    check_no_chrono(&client, spec_rel)?;
     let extras = open_enums(&enums)
         .into_iter()
         .chain(unions::module(&unions))
@@ -78,7 +84,7 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
 /// on the wire), `JsonSchema` derives (put behind the client crate's
 /// `schemars` feature afterwards, see [`features`]), required hooks (which strip the
 /// `api-version` header), and our own types swapped in: open enums, unions,
-/// secrets.
+/// secrets, and [`TIMESTAMP`] for date-times.
 fn settings(enums: &[OpenEnum], replaced: &[&Replaced]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
@@ -98,6 +104,17 @@ fn settings(enums: &[OpenEnum], replaced: &[&Replaced]) -> GenerationSettings {
     for r in replaced.iter().skip(enums.len()) {
         settings.with_replacement(&r.type_name, &r.path, std::iter::empty());
     }
+    // typify compares this with each schema minus its metadata (description,
+    // example, ...), so any `type: string, format: date-time` matches.
+    settings.with_conversion(
+        SchemaObject {
+            instance_type: Some(InstanceType::String.into()),
+            format: Some("date-time".to_string()),
+            ..SchemaObject::default()
+        },
+        TIMESTAMP,
+        [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+    );
     settings
 }
 
@@ -284,6 +301,23 @@ fn check_union_members(
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+/// typify falls back to `chrono::DateTime<Utc>` for a date-time schema the
+/// [`TIMESTAMP`] conversion does not match (one with keywords besides `type`,
+/// `format` and metadata: `pattern`, `maxLength`, `x-...`); the client crate
+/// has no chrono by default, so fail here rather than at build time.
+fn check_no_chrono(client: &TokenStream, file: &Path) -> Result<(), Error> {
+    let code = client.to_string();
+    if code.contains(":: chrono ::") {
+        return Err(Error::new(
+            file,
+            format!(
+                "a `format: date-time` schema was generated as `chrono::DateTime`, not `{TIMESTAMP}`: only `type: string` + `format: date-time` (plus description, example, ...) is converted; drop its other keywords (`pattern`, `minLength`, `maxLength`, `x-...`)"
+            ),
+        ));
     }
     Ok(())
 }

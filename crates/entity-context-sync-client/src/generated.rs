@@ -117,7 +117,7 @@ pub mod types {
         ///When the organization subscribed to the Entra ID integration.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subscribed_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
+            ::entity_context_sync_client::Timestamp,
         >,
     }
     impl SecurityMonitoringEntraIdAzureAppRegistrationsAttributes {
@@ -440,7 +440,7 @@ pub mod types {
     pub struct SecurityMonitoringIntegrationConfigAttributes {
         ///The time at which the entity context sync configuration was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub created_at: ::std::option::Option<::entity_context_sync_client::Timestamp>,
         ///The domain associated with the external entity source (for example, the customer's identity provider domain).
         pub domain: ::std::string::String,
         ///Whether the sync is enabled and actively ingesting entities into Cloud SIEM.
@@ -448,9 +448,7 @@ pub mod types {
         pub integration_type: ::entity_context_sync_client::open_enums::SecurityMonitoringIntegrationType,
         ///The time at which the entity context sync configuration was last modified.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub modified_at: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub modified_at: ::std::option::Option<::entity_context_sync_client::Timestamp>,
         ///The display name of the entity context sync configuration.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1653,7 +1651,7 @@ pub mod types {
                 ::std::string::String,
             >,
             subscribed_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::entity_context_sync_client::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -1733,7 +1731,7 @@ pub mod types {
             pub fn subscribed_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::entity_context_sync_client::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2862,7 +2860,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct SecurityMonitoringIntegrationConfigAttributes {
             created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::entity_context_sync_client::Timestamp>,
                 ::std::string::String,
             >,
             domain: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2872,7 +2870,7 @@ pub mod types {
                 ::std::string::String,
             >,
             modified_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::entity_context_sync_client::Timestamp>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -2912,7 +2910,7 @@ pub mod types {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::entity_context_sync_client::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -2966,7 +2964,7 @@ pub mod types {
             pub fn modified_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::entity_context_sync_client::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {

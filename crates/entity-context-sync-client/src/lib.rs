@@ -11,8 +11,13 @@
 //! keep unknown source types), `secrets` (write-only schemas, every string a
 //! redacted, zeroized `SecretString`) and `spec_info`.
 //!
+//! Every `format: date-time` string is a [`Timestamp`] (hand-written, in
+//! `timestamp.rs`): an instant in UTC, read and written as RFC 3339.
+//!
 //! Feature `schemars` (off by default): `schemars::JsonSchema` for every
-//! generated type, for programs that want the JSON schemas.
+//! generated type, for programs that want the JSON schemas. Feature `chrono`
+//! (off by default): conversions between [`Timestamp`] and
+//! `chrono::DateTime<Utc>`.
 
 // Generated paths are absolute (`::entity_context_sync_client::...`) so they
 // resolve from the httpmock crate too.
@@ -21,6 +26,7 @@ extern crate self as entity_context_sync_client;
 mod hooks;
 mod rate_limit;
 pub mod secret;
+mod timestamp;
 
 #[rustfmt::skip]
 mod generated;
@@ -29,3 +35,4 @@ pub use generated::*;
 pub use hooks::{RequestContext, ResponseMeta};
 pub use rate_limit::RateLimit;
 pub use secret::{RawAttributes, SecretJson};
+pub use timestamp::{ParseTimestampError, Timestamp, TimestampOutOfRange};

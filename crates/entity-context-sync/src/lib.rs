@@ -23,6 +23,7 @@ pub use client::{
 };
 pub use credentials::{Credentials, ServiceAccountKey};
 pub use ensure::{EnsureOutcome, EnsureSync, Ensured};
+pub use entity_context_sync_client::{ParseTimestampError, Timestamp, TimestampOutOfRange};
 pub use error::{Error, Result};
 pub use model::{
     AzureAppRegistration, AzureAppRegistrations, CredentialsCheck, Deleted, IntegrationConfig,

@@ -2,12 +2,11 @@
 
 use std::ops::Deref;
 
-use chrono::{DateTime, Utc};
 use entity_context_sync_client::types as wire;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::{IntegrationType, RateLimit, SyncState};
+use crate::{IntegrationType, RateLimit, SyncState, Timestamp};
 
 /// An entity context sync configuration as Datadog returns it. Secrets are
 /// write-only and never part of it.
@@ -27,9 +26,9 @@ pub struct IntegrationConfig {
     /// The state of the credentials (unknown values kept as [`SyncState::Unknown`]).
     pub state: Option<SyncState>,
     /// When it was created.
-    pub created_at: Option<DateTime<Utc>>,
+    pub created_at: Option<Timestamp>,
     /// When it was last modified.
-    pub modified_at: Option<DateTime<Utc>>,
+    pub modified_at: Option<Timestamp>,
     /// Free-form, non-sensitive settings.
     pub settings: Map<String, Value>,
 }
@@ -96,7 +95,7 @@ pub struct AzureAppRegistrations {
     /// Whether the Entra ID integration is enabled.
     pub is_enabled: Option<bool>,
     /// When the organization subscribed.
-    pub subscribed_at: Option<DateTime<Utc>>,
+    pub subscribed_at: Option<Timestamp>,
 }
 
 /// One Azure app registration.

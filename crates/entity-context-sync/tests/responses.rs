@@ -3,10 +3,9 @@
 
 mod common;
 
-use chrono::{DateTime, Utc};
 use common::*;
 use entity_context_sync::{
-    IntegrationConfig, IntegrationType, NewSync, RateLimit, Response, SyncState,
+    IntegrationConfig, IntegrationType, NewSync, RateLimit, Response, SyncState, Timestamp,
 };
 use entity_context_sync_httpmock::MockServerExt;
 use httpmock::MockServer;
@@ -36,10 +35,8 @@ async fn create_against(status: u16, body: Value) -> Response<IntegrationConfig>
     created
 }
 
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .expect("valid RFC 3339")
-        .with_timezone(&Utc)
+fn at(text: &str) -> Timestamp {
+    Timestamp::parse_rfc3339(text).expect("valid RFC 3339")
 }
 
 #[tokio::test]
