@@ -817,3 +817,24 @@ fn failed_generation_leaves_existing_generated_files_untouched() {
         "no temp files left behind"
     );
 }
+
+#[test]
+fn date_time_typify_would_make_chrono_is_rejected() {
+    // `maxLength` makes the schema more than `type` + `format`, so the
+    // Timestamp conversion does not match and typify falls back to chrono.
+    let text = replace_once(
+        &real_spec(),
+        "          description: The time at which the entity context sync configuration was created.\n",
+        "          description: The time at which the entity context sync configuration was created.\n          \
+         maxLength: 64\n",
+    );
+    let msg = fails(&text);
+    assert_contains(
+        &msg,
+        &[
+            "a `format: date-time` schema was generated as `chrono::DateTime`",
+            "::entity_context_sync_client::Timestamp",
+            "maxLength",
+        ],
+    );
+}

@@ -483,3 +483,51 @@ fn json_schema_is_behind_the_schemars_feature() {
         "a #[schemars] attribute outside the `schemars` feature"
     );
 }
+
+#[test]
+fn date_times_are_the_sdks_timestamp_not_chrono() {
+    let timestamp = "::entity_context_sync_client::Timestamp";
+    let client = client_for(&real_spec());
+    assert!(
+        !client.contains("chrono"),
+        "the generated client names chrono"
+    );
+    assert!(
+        client.contains(&format!(
+            "pub created_at: ::std::option::Option<{timestamp}>"
+        )),
+        "created_at is a Timestamp"
+    );
+
+    // Whatever metadata the schema carries (description, example, ...).
+    let client = client_for(&synthetic_spec(
+        r#"
+        Body:
+          type: object
+          required: [at]
+          properties:
+            at:
+              type: string
+              format: date-time
+            described:
+              description: When.
+              example: "2026-05-01T12:00:00Z"
+              format: date-time
+              type: string
+        "#,
+    ));
+    assert!(!client.contains("chrono"), "{client}");
+    let flat = squash(&client);
+    assert!(flat.contains(&format!("pubat:{timestamp},")), "{client}");
+    assert!(
+        flat.contains(&format!("pubdescribed:::std::option::Option<{timestamp}>,")),
+        "{client}"
+    );
+
+    // And the committed files.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for file in common::GENERATED {
+        let text = std::fs::read_to_string(root.join(file)).expect("generated file");
+        assert!(!text.contains("chrono"), "{file} names chrono");
+    }
+}
