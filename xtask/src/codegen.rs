@@ -16,6 +16,7 @@ use serde_json::Value;
 
 mod features;
 mod secrets;
+mod send;
 mod unions;
 
 use crate::fresh::GeneratedFile;
@@ -75,15 +76,16 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
     })?;
 
     Ok(vec![
-        render(CLIENT_OUT, spec_rel, client)?,
-        render(HTTPMOCK_OUT, spec_rel, mock)?,
+        render(CLIENT_OUT, spec_rel, client, Requests::Tune)?,
+        render(HTTPMOCK_OUT, spec_rel, mock, Requests::None)?,
     ])
 }
 
 /// Progenitor settings: builder interface, `BTreeMap` maps (stable key order
 /// on the wire), `JsonSchema` derives (put behind the client crate's
-/// `schemars` feature afterwards, see [`features`]), required hooks (which strip the
-/// `api-version` header), and our own types swapped in: open enums, unions,
+/// `schemars` feature afterwards, see [`features`]), required hooks (which add
+/// the credential headers and record each response; the `api-version` header
+/// progenitor would send is taken out by [`send`]), and our own types swapped in: open enums, unions,
 /// secrets, and [`TIMESTAMP`] for date-times.
 fn settings(enums: &[OpenEnum], replaced: &[&Replaced]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
@@ -534,13 +536,28 @@ fn one_line(s: &str, max: usize) -> String {
     }
 }
 
-fn render(out: &str, spec_rel: &Path, tokens: TokenStream) -> Result<GeneratedFile, Error> {
+/// Whether a generated file holds request code for [`send::tune`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Requests {
+    Tune,
+    None,
+}
+
+fn render(
+    out: &str,
+    spec_rel: &Path,
+    tokens: TokenStream,
+    requests: Requests,
+) -> Result<GeneratedFile, Error> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::new(
             Path::new(out),
             format!("generated code does not parse: {e}"),
         )
     })?;
+    if requests == Requests::Tune {
+        send::tune(&mut file).map_err(|e| Error::new(Path::new(out), e))?;
+    }
     features::gate_schemars(&mut file).map_err(|e| {
         Error::new(
             Path::new(out),

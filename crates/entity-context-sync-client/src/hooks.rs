@@ -1,5 +1,4 @@
-//! The `ClientHooks` impl: strips progenitor's `api-version` header (Datadog
-//! does not define it), adds the per-client headers (credentials), and records
+//! The `ClientHooks` impl: adds the per-client headers (credentials), and records
 //! each response's status and rate-limit figures, which progenitor drops when
 //! a body fails to decode.
 
@@ -7,7 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::header::HeaderMap;
 
 use crate::{Client, RateLimit};
 
@@ -71,18 +70,15 @@ impl RequestContext {
     }
 }
 
-/// The header progenitor adds to every request; Datadog does not define it.
-/// (A `HeaderName`, not a `&str`: a `&str` key is parsed on every removal.)
-const API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
-
 impl ClientHooks<RequestContext> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        // (progenitor's `api-version` header is not generated at all:
+        // xtask/src/codegen/send.rs.)
         let headers = request.headers_mut();
-        headers.remove(&API_VERSION_HEADER);
         for (name, value) in self.inner().headers.iter() {
             headers.insert(name.clone(), value.clone());
         }

@@ -23,6 +23,7 @@
 // resolve from the httpmock crate too.
 extern crate self as entity_context_sync_client;
 
+mod decode;
 mod hooks;
 mod rate_limit;
 pub mod secret;
