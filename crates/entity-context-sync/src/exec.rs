@@ -3,11 +3,12 @@
 //! errors. Each operation's retry class comes from [`Operation`].
 
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use tracing::Instrument;
 
-use crate::response::{Ctx, GenResult, Outcome, Recorded, classify};
+use crate::response::{Ctx, Decode, Erased, GenResult, Outcome, Recorded, classify, decode};
 use crate::scrub::Scrubber;
 use crate::{Client, Error, Operation, RateLimit, Response, Result, RetryPolicy};
 
@@ -55,34 +56,81 @@ pub(crate) struct Call<'c, 'a> {
     pub(crate) gone_is_done: bool,
 }
 
+/// One attempt's request, sent: the generated client's future with the
+/// success body boxed ([`Erased`]). Boxed, so the retry loop's state stays
+/// small and the loop is compiled once for every operation.
+type Attempt<'f> = Pin<Box<dyn Future<Output = GenResult<Erased>> + Send + 'f>>;
+
 impl Call<'_, '_> {
     /// Sends with `send` (given a generated client for this attempt) until
     /// it succeeds, fails for good, or the retry policy says stop.
-    pub(crate) async fn execute<W, F, Fut>(self, send: F) -> Result<Done<W>>
+    ///
+    /// The only per-operation code is this shim: it boxes `send`'s future
+    /// and unboxes the body; everything else is [`Call::run`].
+    pub(crate) async fn execute<W, F, Fut>(self, mut send: F) -> Result<Done<W>>
     where
-        W: serde::de::DeserializeOwned,
-        F: FnMut(entity_context_sync_client::Client) -> Fut,
-        Fut: Future<Output = GenResult<W>>,
+        W: serde::de::DeserializeOwned + Send + 'static,
+        F: FnMut(entity_context_sync_client::Client) -> Fut + Send,
+        Fut: Future<Output = GenResult<W>> + Send,
     {
+        let operation = self.operation;
+        let mut attempt = |client| -> Attempt<'_> {
+            let sent = send(client);
+            Box::pin(async move {
+                sent.await
+                    .and_then(|value| value.map(|body| Box::new(body) as Erased))
+            })
+        };
+        let done = self.run(&mut attempt, decode::<W>).await?;
+        let body = match done.body.map(|body| body.downcast::<W>()) {
+            None => None,
+            Some(Ok(body)) => Some(*body),
+            // Unreachable: the body was boxed from a `W` above.
+            Some(Err(_)) => {
+                return Err(Error::Decode {
+                    operation,
+                    status: done.status,
+                    reason: "reply body of an unexpected type".to_string(),
+                    body_excerpt: String::new(),
+                    rate_limit: done.rate_limit,
+                });
+            }
+        };
+        Ok(Done {
+            body,
+            status: done.status,
+            rate_limit: done.rate_limit,
+            attempts: done.attempts,
+        })
+    }
+
+    async fn run<'f>(
+        self,
+        send: &mut (dyn FnMut(entity_context_sync_client::Client) -> Attempt<'f> + Send),
+        decode: Decode,
+    ) -> Result<Done<Erased>> {
         let span = span(
             self.operation,
             &self.client.inner.site,
             self.integration_type.unwrap_or(""),
         );
-        self.run(send, span.clone()).instrument(span).await
+        self.attempts(send, decode, span.clone())
+            .instrument(span)
+            .await
     }
 
-    async fn run<W, F, Fut>(self, mut send: F, span: tracing::Span) -> Result<Done<W>>
-    where
-        W: serde::de::DeserializeOwned,
-        F: FnMut(entity_context_sync_client::Client) -> Fut,
-        Fut: Future<Output = GenResult<W>>,
-    {
+    async fn attempts<'f>(
+        self,
+        send: &mut (dyn FnMut(entity_context_sync_client::Client) -> Attempt<'f> + Send),
+        decode: Decode,
+        span: tracing::Span,
+    ) -> Result<Done<Erased>> {
         let inner = &self.client.inner;
         let policy = self.retry.unwrap_or(&inner.retry);
         let scrub = Scrubber::new(&inner.keys, self.secrets.into_iter());
         let ctx = Ctx {
             operation: self.operation,
+            decode,
             scrub: &scrub,
             timeout: inner.timeout,
             connect_timeout: inner.connect_timeout,

@@ -1,11 +1,13 @@
 //! Turning one attempt's result into a value, a final error, or a retry.
 
+use std::any::Any;
 use std::time::Duration;
 
 use entity_context_sync_client::ResponseMeta;
 use entity_context_sync_client::types as wire;
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
 
 use crate::operation::RetryClass;
 use crate::scrub::Scrubber;
@@ -22,18 +24,34 @@ pub(crate) const MAX_ERRORS: usize = 10;
 pub(crate) type GenResult<W> =
     std::result::Result<ResponseValue<W>, GenError<wire::ApiErrorResponse>>;
 
+/// A success body with its type erased, so that [`classify`] and the retry
+/// loop are compiled once rather than once per operation.
+pub(crate) type Erased = Box<dyn Any + Send>;
+
+/// Decodes an operation's success body from bytes (for a success status the
+/// generated code does not expect, such as a 201 for a 200).
+pub(crate) type Decode = fn(&[u8]) -> serde_json::Result<Erased>;
+
+/// The [`Decode`] of an operation whose success body is `W`.
+pub(crate) fn decode<W: DeserializeOwned + Send + 'static>(
+    bytes: &[u8],
+) -> serde_json::Result<Erased> {
+    serde_json::from_slice::<W>(bytes).map(|w| Box::new(w) as Erased)
+}
+
 /// What [`classify`] needs besides the result.
 pub(crate) struct Ctx<'s, 'a> {
     pub(crate) operation: Operation,
+    pub(crate) decode: Decode,
     pub(crate) scrub: &'s Scrubber<'a>,
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Duration,
 }
 
 /// What one attempt came to.
-pub(crate) enum Outcome<W> {
+pub(crate) enum Outcome {
     /// Success: the body, the status, the rate limit.
-    Done(W, u16, Option<RateLimit>),
+    Done(Erased, u16, Option<RateLimit>),
     /// A final error.
     Fail(Error),
     /// Safe to try again: rate limited, nothing was sent, or a transient
@@ -143,11 +161,11 @@ impl Recorded {
     }
 }
 
-pub(crate) async fn classify<W: serde::de::DeserializeOwned>(
-    result: GenResult<W>,
+pub(crate) async fn classify(
+    result: GenResult<Erased>,
     recorded: Recorded,
     ctx: &Ctx<'_, '_>,
-) -> Outcome<W> {
+) -> Outcome {
     let status = recorded.status;
     let scrub = ctx.scrub;
     let op = ctx.operation;
@@ -185,7 +203,7 @@ pub(crate) async fn classify<W: serde::de::DeserializeOwned>(
             if (200..300).contains(&status) {
                 // A bodiless success (`()`) decodes from `null`.
                 let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
-                return match serde_json::from_slice(body) {
+                return match (ctx.decode)(body) {
                     Ok(value) => Outcome::Done(value, status, rate_limit),
                     Err(err) => Outcome::Fail(Error::Decode {
                         operation: op,
@@ -230,13 +248,13 @@ pub(crate) async fn classify<W: serde::de::DeserializeOwned>(
     }
 }
 
-fn api_error<W>(
+fn api_error(
     operation: Operation,
     status: u16,
     errors: Vec<String>,
     body_excerpt: Option<String>,
     rate_limit: Option<RateLimit>,
-) -> Outcome<W> {
+) -> Outcome {
     if status == 429 {
         return Outcome::Retry(Retry {
             rate_limit,
@@ -261,7 +279,7 @@ fn api_error<W>(
     Outcome::Fail(error)
 }
 
-fn transport<W>(err: reqwest::Error, got_response: bool, ctx: &Ctx<'_, '_>) -> Outcome<W> {
+fn transport(err: reqwest::Error, got_response: bool, ctx: &Ctx<'_, '_>) -> Outcome {
     let not_sent = !got_response && err.is_connect();
     let operation = ctx.operation;
     let error = if err.is_timeout() {
