@@ -3,12 +3,15 @@
 //! errors. Each operation's retry class comes from [`Operation`].
 
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::time::Duration;
 
 use tracing::Instrument;
 
-use crate::response::{Ctx, Decode, Erased, GenResult, Outcome, Recorded, classify, decode};
+use crate::response::{
+    Classified, Ctx, Decode, Erased, GenResult, Outcome, Recorded, classify, decode,
+};
 use crate::scrub::Scrubber;
 use crate::{Client, Error, Operation, RateLimit, Response, Result, RetryPolicy};
 
@@ -135,77 +138,113 @@ impl Call<'_, '_> {
             timeout: inner.timeout,
             connect_timeout: inner.connect_timeout,
         };
-        let mut attempts = 0u32;
-        let mut waited = Duration::ZERO;
-        let mut ambiguous = false;
+        let mut tally = Tally::default();
         loop {
-            attempts += 1;
-            span.record("attempt", attempts);
-            let context = inner.context.fresh();
-            let generated = entity_context_sync_client::Client::new_with_client(
-                &inner.base_url,
-                inner.http.clone(),
-                context.clone(),
-            );
-            let result = send(generated).await;
-            // Read the recorded status and rate limit once, for the span and the outcome.
-            let meta = Recorded::new(context.take_response());
-            if meta.responded() {
-                span.record("status", meta.status);
-            }
-            if let Some(remaining) = meta.remaining() {
-                span.record("rate_limit_remaining", remaining);
-            }
-            let retry = match classify(result, meta, &ctx).await {
-                Outcome::Done(body, status, rate_limit) => {
-                    tracing::debug!(status, attempts, "done");
-                    return Ok(Done {
-                        body: Some(body),
-                        status,
-                        rate_limit,
-                        attempts,
-                    });
+            tally.attempts += 1;
+            span.record("attempt", tally.attempts);
+            // A block, so that nothing of one attempt lives across the sleep:
+            // the loop's state (in every call's future) stays small.
+            let wait = {
+                let context = inner.context.fresh();
+                let generated = entity_context_sync_client::Client::new_with_client(
+                    &inner.base_url,
+                    inner.http.clone(),
+                    context.clone(),
+                );
+                let result = send(generated).await;
+                // Read the recorded status and rate limit once, for the span and the outcome.
+                let meta = Recorded::new(context.take_response());
+                if meta.responded() {
+                    span.record("status", meta.status);
                 }
-                Outcome::Fail(Error::Api {
+                if let Some(remaining) = meta.remaining() {
+                    span.record("rate_limit_remaining", remaining);
+                }
+                // The rare unlisted status reads its body in a boxed future.
+                let outcome = match classify(result, meta, &ctx) {
+                    Classified::Outcome(outcome) => Ok(outcome),
+                    Classified::Unread(unread) => Err(Box::pin(unread.read(&ctx))),
+                };
+                let outcome = match outcome {
+                    Ok(outcome) => outcome,
+                    Err(reading) => reading.await,
+                };
+                match tally.settle(outcome, policy, self.gone_is_done) {
+                    ControlFlow::Break(done) => return done,
+                    ControlFlow::Continue(wait) => wait,
+                }
+            };
+            inner.sleep.sleep(wait).await;
+            tally.waited = tally.waited.saturating_add(wait);
+        }
+    }
+}
+
+/// Where a call's attempts stand.
+#[derive(Default)]
+struct Tally {
+    attempts: u32,
+    waited: Duration,
+    /// Whether an earlier attempt may have been applied.
+    ambiguous: bool,
+}
+
+impl Tally {
+    /// The call's result, or how long to wait before the next attempt.
+    fn settle(
+        &mut self,
+        outcome: Outcome,
+        policy: &RetryPolicy,
+        gone_is_done: bool,
+    ) -> ControlFlow<Result<Done<Erased>>, Duration> {
+        let attempts = self.attempts;
+        let retry = match outcome {
+            Outcome::Done(body, status, rate_limit) => {
+                tracing::debug!(status, attempts, "done");
+                return ControlFlow::Break(Ok(Done {
+                    body: Some(body),
+                    status,
+                    rate_limit,
+                    attempts,
+                }));
+            }
+            Outcome::Fail(Error::Api {
+                status: 404,
+                rate_limit,
+                ..
+            }) if self.ambiguous && gone_is_done => {
+                tracing::info!(
+                    attempts,
+                    "404 after an attempt that may have been applied: treated as done"
+                );
+                return ControlFlow::Break(Ok(Done {
+                    body: None,
                     status: 404,
                     rate_limit,
-                    ..
-                }) if ambiguous && self.gone_is_done => {
-                    tracing::info!(
-                        attempts,
-                        "404 after an attempt that may have been applied: treated as done"
-                    );
-                    return Ok(Done {
-                        body: None,
-                        status: 404,
-                        rate_limit,
-                        attempts,
-                    });
-                }
-                Outcome::Fail(error) => {
-                    let error = error.with_attempts(attempts, waited);
-                    tracing::debug!(error = %error, attempts, "failed");
-                    return Err(error);
-                }
-                Outcome::Retry(retry) => retry,
-            };
-            ambiguous |= retry.ambiguous();
-            let reset = retry.reset_after();
-            let wait = policy.wait(attempts, reset);
-            if attempts > policy.max_retries || waited.saturating_add(wait) > policy.total_budget {
-                let error = retry.into_final(attempts, waited);
-                tracing::debug!(error = %error, attempts, "giving up");
-                return Err(error);
+                    attempts,
+                }));
             }
-            tracing::info!(
-                wait_ms = wait.as_millis() as u64,
-                attempt = attempts,
-                reason = retry.reason(),
-                "retrying"
-            );
-            inner.sleep.sleep(wait).await;
-            waited = waited.saturating_add(wait);
+            Outcome::Fail(error) => {
+                let error = error.with_attempts(attempts, self.waited);
+                tracing::debug!(error = %error, attempts, "failed");
+                return ControlFlow::Break(Err(error));
+            }
+            Outcome::Retry(retry) => retry,
+        };
+        self.ambiguous |= retry.ambiguous();
+        let wait = policy.wait(attempts, retry.reset_after());
+        if attempts > policy.max_retries || self.waited.saturating_add(wait) > policy.total_budget {
+            let error = retry.into_final(attempts, self.waited);
+            tracing::debug!(error = %error, attempts, "giving up");
+            return ControlFlow::Break(Err(error));
         }
+        tracing::info!(
+            wait_ms = wait.as_millis() as u64,
+            attempt = attempts,
+            reason = retry.reason(),
+            "retrying"
+        );
+        ControlFlow::Continue(wait)
     }
 }
 

@@ -59,6 +59,66 @@ pub(crate) enum Outcome {
     Retry(Retry),
 }
 
+/// What [`classify`] can tell without reading a body.
+pub(crate) enum Classified {
+    /// The attempt's outcome.
+    Outcome(Outcome),
+    /// A status the spec does not list: the body is still to be read
+    /// ([`Unread::read`]) to know the outcome.
+    Unread(Unread),
+}
+
+/// A reply with a status the operation does not list, body unread.
+pub(crate) struct Unread {
+    response: reqwest::Response,
+    status: u16,
+    rate_limit: Option<RateLimit>,
+}
+
+impl Unread {
+    /// Reads (at most [`MAX_ERROR_BODY`] bytes of) the body and classifies the
+    /// reply: a success decoded with the operation's [`Decode`], or an error.
+    pub(crate) async fn read(self, ctx: &Ctx<'_, '_>) -> Outcome {
+        let Self {
+            response,
+            status,
+            rate_limit,
+        } = self;
+        let bytes = read_capped(response).await;
+        let (op, scrub) = (ctx.operation, ctx.scrub);
+        if (200..300).contains(&status) {
+            // A bodiless success (`()`) decodes from `null`.
+            let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+            return match (ctx.decode)(body) {
+                Ok(value) => Outcome::Done(value, status, rate_limit),
+                Err(err) => Outcome::Fail(Error::Decode {
+                    operation: op,
+                    status,
+                    reason: scrub.clean(&err.to_string()),
+                    body_excerpt: excerpt(&bytes, scrub),
+                    rate_limit,
+                }),
+            };
+        }
+        match serde_json::from_slice::<wire::ApiErrorResponse>(&bytes) {
+            Ok(body) => api_error(
+                op,
+                status,
+                clean_errors(&body.errors, scrub),
+                None,
+                rate_limit,
+            ),
+            Err(_) => api_error(
+                op,
+                status,
+                Vec::new(),
+                non_empty(excerpt(&bytes, scrub)),
+                rate_limit,
+            ),
+        }
+    }
+}
+
 /// Why an attempt may be retried, and the error to return if it is not.
 pub(crate) struct Retry {
     pub(crate) rate_limit: Option<RateLimit>,
@@ -161,15 +221,17 @@ impl Recorded {
     }
 }
 
-pub(crate) async fn classify(
+/// What one attempt's result comes to. Synchronous, so the retry loop's
+/// state holds no body read but in the rare [`Classified::Unread`] case.
+pub(crate) fn classify(
     result: GenResult<Erased>,
     recorded: Recorded,
     ctx: &Ctx<'_, '_>,
-) -> Outcome {
+) -> Classified {
     let status = recorded.status;
     let scrub = ctx.scrub;
     let op = ctx.operation;
-    match result {
+    Classified::Outcome(match result {
         Ok(value) => {
             let status = value.status().as_u16();
             let rate_limit = recorded.rate_limit_of(value.headers());
@@ -199,37 +261,11 @@ pub(crate) async fn classify(
         Err(GenError::UnexpectedResponse(response)) => {
             let status = response.status().as_u16();
             let rate_limit = recorded.rate_limit_of(response.headers());
-            let bytes = read_capped(response).await;
-            if (200..300).contains(&status) {
-                // A bodiless success (`()`) decodes from `null`.
-                let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
-                return match (ctx.decode)(body) {
-                    Ok(value) => Outcome::Done(value, status, rate_limit),
-                    Err(err) => Outcome::Fail(Error::Decode {
-                        operation: op,
-                        status,
-                        reason: scrub.clean(&err.to_string()),
-                        body_excerpt: excerpt(&bytes, scrub),
-                        rate_limit,
-                    }),
-                };
-            }
-            match serde_json::from_slice::<wire::ApiErrorResponse>(&bytes) {
-                Ok(body) => api_error(
-                    op,
-                    status,
-                    clean_errors(&body.errors, scrub),
-                    None,
-                    rate_limit,
-                ),
-                Err(_) => api_error(
-                    op,
-                    status,
-                    Vec::new(),
-                    non_empty(excerpt(&bytes, scrub)),
-                    rate_limit,
-                ),
-            }
+            return Classified::Unread(Unread {
+                response,
+                status,
+                rate_limit,
+            });
         }
         Err(GenError::CommunicationError(err)) => transport(err, false, ctx),
         Err(GenError::ResponseBodyError(err)) => transport(err, true, ctx),
@@ -245,7 +281,7 @@ pub(crate) async fn classify(
             may_have_been_sent: true,
             source: None,
         }),
-    }
+    })
 }
 
 fn api_error(
