@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::ops::ControlFlow;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tracing::Instrument;
@@ -64,12 +65,37 @@ pub(crate) struct Call<'c, 'a> {
 /// small and the loop is compiled once for every operation.
 type Attempt<'f> = Pin<Box<dyn Future<Output = GenResult<Erased>> + Send + 'f>>;
 
+pin_project_lite::pin_project! {
+    /// An operation's request future with its success body boxed as
+    /// [`Erased`]. A struct rather than an `async` block, which would move
+    /// the (large) request future once more on its first poll.
+    struct Erase<Fut> {
+        #[pin]
+        sent: Fut,
+    }
+}
+
+impl<W, Fut> Future for Erase<Fut>
+where
+    W: Send + 'static,
+    Fut: Future<Output = GenResult<W>>,
+{
+    type Output = GenResult<Erased>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project()
+            .sent
+            .poll(cx)
+            .map(|result| result.and_then(|value| value.map(|body| Box::new(body) as Erased)))
+    }
+}
+
 impl Call<'_, '_> {
     /// Sends with `send` (given a generated client for this attempt) until
     /// it succeeds, fails for good, or the retry policy says stop.
     ///
     /// The only per-operation code is this shim: it boxes `send`'s future
-    /// and unboxes the body; everything else is [`Call::run`].
+    /// and unboxes the body; everything else is [`Call::attempts`].
     pub(crate) async fn execute<W, F, Fut>(self, mut send: F) -> Result<Done<W>>
     where
         W: serde::de::DeserializeOwned + Send + 'static,
@@ -77,14 +103,8 @@ impl Call<'_, '_> {
         Fut: Future<Output = GenResult<W>> + Send,
     {
         let operation = self.operation;
-        let mut attempt = |client| -> Attempt<'_> {
-            let sent = send(client);
-            Box::pin(async move {
-                sent.await
-                    .and_then(|value| value.map(|body| Box::new(body) as Erased))
-            })
-        };
-        let done = self.run(&mut attempt, decode::<W>).await?;
+        let mut attempt = |client| -> Attempt<'_> { Box::pin(Erase { sent: send(client) }) };
+        let done = self.attempts(&mut attempt, decode::<W>).await?;
         let body = match done.body.map(|body| body.downcast::<W>()) {
             None => None,
             Some(Ok(body)) => Some(*body),
@@ -107,7 +127,9 @@ impl Call<'_, '_> {
         })
     }
 
-    async fn run<'f>(
+    /// The retry loop. Each await (the request, a body read, the sleep) runs
+    /// in the call's span, and so does each event between them.
+    async fn attempts<'f>(
         self,
         send: &mut (dyn FnMut(entity_context_sync_client::Client) -> Attempt<'f> + Send),
         decode: Decode,
@@ -117,17 +139,6 @@ impl Call<'_, '_> {
             &self.client.inner.site,
             self.integration_type.unwrap_or(""),
         );
-        self.attempts(send, decode, span.clone())
-            .instrument(span)
-            .await
-    }
-
-    async fn attempts<'f>(
-        self,
-        send: &mut (dyn FnMut(entity_context_sync_client::Client) -> Attempt<'f> + Send),
-        decode: Decode,
-        span: tracing::Span,
-    ) -> Result<Done<Erased>> {
         let inner = &self.client.inner;
         let policy = self.retry.unwrap_or(&inner.retry);
         let scrub = Scrubber::new(&inner.keys, self.secrets.into_iter());
@@ -151,7 +162,7 @@ impl Call<'_, '_> {
                     inner.http.clone(),
                     context.clone(),
                 );
-                let result = send(generated).await;
+                let result = send(generated).instrument(span.clone()).await;
                 // Read the recorded status and rate limit once, for the span and the outcome.
                 let meta = Recorded::new(context.take_response());
                 if meta.responded() {
@@ -167,14 +178,15 @@ impl Call<'_, '_> {
                 };
                 let outcome = match outcome {
                     Ok(outcome) => outcome,
-                    Err(reading) => reading.await,
+                    Err(reading) => reading.instrument(span.clone()).await,
                 };
+                let _in_span = span.enter();
                 match tally.settle(outcome, policy, self.gone_is_done) {
                     ControlFlow::Break(done) => return done,
                     ControlFlow::Continue(wait) => wait,
                 }
             };
-            inner.sleep.sleep(wait).await;
+            inner.sleep.sleep(wait).instrument(span.clone()).await;
             tally.waited = tally.waited.saturating_add(wait);
         }
     }
