@@ -47,9 +47,7 @@ async fn seed_example_round_trips_through_the_generated_client() {
     let body: SecurityMonitoringIntegrationConfigCreateRequest =
         serde_json::from_str(SEED_REQUEST).expect("seed request decodes");
     let response = client
-        .create_security_monitoring_integration_config()
-        .body(body)
-        .send()
+        .create_security_monitoring_integration_config(&body)
         .await
         .expect("create succeeds");
 

@@ -81,7 +81,8 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
     ])
 }
 
-/// Progenitor settings: builder interface, `BTreeMap` maps (stable key order
+/// Progenitor settings: positional interface (parameters and bodies by
+/// reference, so a retry resends without cloning), `BTreeMap` maps (stable key order
 /// on the wire), `JsonSchema` derives (put behind the client crate's
 /// `schemars` feature afterwards, see [`features`]), required hooks (which add
 /// the credential headers and record each response; the `api-version` header
@@ -90,7 +91,7 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
 fn settings(enums: &[OpenEnum], replaced: &[&Replaced]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
-        .with_interface(InterfaceStyle::Builder)
+        .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote! { crate::RequestContext })

@@ -5,7 +5,9 @@
 //! `entity-context-sync` facade crate, which adds sites, credentials, retries
 //! and typed errors on top of this one.
 //!
-//! Besides progenitor's `types`, `builder` and `Client`, the generated module
+//! Besides progenitor's `types` and `Client` (one method per operation,
+//! parameters and body by reference: `client.get_security_monitoring_integration_config(id).await`),
+//! the generated module
 //! holds what the xtask adds: `open_enums` (string enums that keep unknown
 //! values), `unions` (`oneOf` + `discriminator` schemas as tagged enums that
 //! keep unknown source types), `secrets` (write-only schemas, every string a

@@ -243,13 +243,8 @@ impl CreateSync<'_> {
         call.integration_type = Some(integration_type.as_str());
         let done = call
             .execute(|c| {
-                let body = body.clone();
-                async move {
-                    c.create_security_monitoring_integration_config()
-                        .body(body)
-                        .send()
-                        .await
-                }
+                let body = &body;
+                async move { c.create_security_monitoring_integration_config(body).await }
             })
             .await?;
         config_response(done, Operation::Create)
@@ -288,14 +283,8 @@ impl ListSyncs<'_> {
         call.integration_type = filter.as_ref().map(IntegrationType::as_str);
         let done = call
             .execute(|c| {
-                let filter = filter.clone();
-                async move {
-                    let mut req = c.list_security_monitoring_integration_configs();
-                    if let Some(t) = filter {
-                        req = req.filter_integration_type(t);
-                    }
-                    req.send().await
-                }
+                let filter = filter.as_ref();
+                async move { c.list_security_monitoring_integration_configs(filter).await }
             })
             .await?;
         let list = done
@@ -331,12 +320,7 @@ impl GetSync<'_> {
         let done = self
             .handler
             .call(Operation::Get, self.retry.as_ref())
-            .execute(|c| async move {
-                c.get_security_monitoring_integration_config()
-                    .integration_config_id(id)
-                    .send()
-                    .await
-            })
+            .execute(|c| async move { c.get_security_monitoring_integration_config(id).await })
             .await?;
         config_response(done, Operation::Get)
     }
@@ -360,12 +344,7 @@ impl DeleteSync<'_> {
         let mut call = self.handler.call(Operation::Delete, self.retry.as_ref());
         call.gone_is_done = true;
         let done = call
-            .execute(|c| async move {
-                c.delete_security_monitoring_integration_config()
-                    .integration_config_id(id)
-                    .send()
-                    .await
-            })
+            .execute(|c| async move { c.delete_security_monitoring_integration_config(id).await })
             .await?;
         let deleted = Deleted {
             id: self.id.clone(),
@@ -429,12 +408,7 @@ impl ValidateSync<'_> {
         let result = self
             .handler
             .call(Operation::Validate, self.retry.as_ref())
-            .execute(|c| async move {
-                c.validate_security_monitoring_integration_config()
-                    .integration_config_id(id)
-                    .send()
-                    .await
-            })
+            .execute(|c| async move { c.validate_security_monitoring_integration_config(id).await })
             .await;
         credentials_check(result)
     }
@@ -465,11 +439,9 @@ impl ValidateCredentials<'_> {
         call.integration_type = Some(integration_type.as_str());
         let result = call
             .execute(|c| {
-                let body = body.clone();
+                let body = &body;
                 async move {
-                    c.validate_security_monitoring_integration_credentials()
-                        .body(body)
-                        .send()
+                    c.validate_security_monitoring_integration_credentials(body)
                         .await
                 }
             })
@@ -537,19 +509,15 @@ impl Activate<'_> {
                 }),
             }
         });
+        let no_body = wire::SecurityMonitoringIntegrationActivateRequest::default();
         let mut call = self.handler.call(Operation::Activate, self.retry.as_ref());
         call.integration_type = Some(self.integration_type.as_str());
         let path = path.as_str();
         let done = call
             .execute(|c| {
-                let body = body.clone();
-                async move {
-                    let req = c.activate_integration().integration_type(path);
-                    match body {
-                        Some(body) => req.body(body).send().await,
-                        None => req.send().await,
-                    }
-                }
+                // Nothing to set: the default (`{}`), as Datadog's optional body allows.
+                let body = body.as_ref().unwrap_or(&no_body);
+                async move { c.activate_integration(path, body).await }
             })
             .await?;
         config_response(done, Operation::Activate)
@@ -576,12 +544,7 @@ impl Deactivate<'_> {
             .call(Operation::Deactivate, self.retry.as_ref());
         call.integration_type = Some(self.integration_type.as_str());
         let done = call
-            .execute(|c| async move {
-                c.deactivate_integration()
-                    .integration_type(path)
-                    .send()
-                    .await
-            })
+            .execute(|c| async move { c.deactivate_integration(path).await })
             .await?;
         config_response(done, Operation::Deactivate)
     }
@@ -602,7 +565,7 @@ impl EntraIdAppRegistrations<'_> {
         let done = self
             .handler
             .call(Operation::EntraIdAppRegistrations, self.retry.as_ref())
-            .execute(|c| async move { c.get_entra_id_azure_app_registrations().send().await })
+            .execute(|c| async move { c.get_entra_id_azure_app_registrations().await })
             .await?;
         done.into_response(Operation::EntraIdAppRegistrations)
     }

@@ -167,12 +167,9 @@ impl<'c> UpdateSync<'c> {
         call.integration_type = Some(integration_type.as_str());
         let done = call
             .execute(|c| {
-                let body = body.clone();
+                let body = &body;
                 async move {
-                    c.update_security_monitoring_integration_config()
-                        .integration_config_id(id)
-                        .body(body)
-                        .send()
+                    c.update_security_monitoring_integration_config(id, body)
                         .await
                 }
             })

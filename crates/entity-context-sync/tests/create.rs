@@ -404,9 +404,7 @@ async fn inner_generated_client_works_against_the_mock() {
         serde_json::from_str(SEED_REQUEST).expect("fixture is a create request");
     let reply = client
         .inner()
-        .create_security_monitoring_integration_config()
-        .body(body)
-        .send()
+        .create_security_monitoring_integration_config(&body)
         .await
         .expect("generated client call succeeds");
     assert_eq!(reply.status().as_u16(), 200);
