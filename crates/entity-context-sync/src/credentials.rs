@@ -8,11 +8,13 @@
 use std::fmt;
 use std::path::Path;
 
-use entity_context_sync_client::SecretJson;
 use entity_context_sync_client::secret::{SecretString, zeroize_value};
 use entity_context_sync_client::secrets as ws;
+use entity_context_sync_client::types as wire;
+use entity_context_sync_client::unions::SecurityMonitoringIntegrationCredentialsValidateAttributes as ValidateAttributes;
+use entity_context_sync_client::{RawAttributes, SecretJson};
 use secrecy::ExposeSecret;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use zeroize::Zeroize;
 
 use crate::{Error, IntegrationType, Result};
@@ -213,7 +215,7 @@ fn validate_key(
         ));
     }
     for name in k.extra.keys() {
-        crate::new_sync::check_key(KEY_FIELD, name)?;
+        crate::checks::check_key(KEY_FIELD, name)?;
     }
     Ok(())
 }
@@ -531,7 +533,7 @@ fn check_raw(t: &IntegrationType, secrets: Option<&SecretJson>) -> Result<()> {
     };
     if let Some(map) = map {
         for (key, value) in map {
-            crate::new_sync::check_key("secrets", key)?;
+            crate::checks::check_key("secrets", key)?;
             if let Value::String(s) = value {
                 check_secret(&format!("secrets.{key}"), s)?;
             }
@@ -562,6 +564,72 @@ fn check_raw(t: &IntegrationType, secrets: Option<&SecretJson>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The body of a credential check for `credentials` on `domain`.
+pub(crate) fn validate_request(
+    domain: String,
+    credentials: Credentials,
+) -> wire::SecurityMonitoringIntegrationCredentialsValidateRequest {
+    macro_rules! typed {
+        ($variant:ident, $ty:ident, $tag:ident, $secrets:expr) => {
+            ValidateAttributes::$variant(wire::$ty {
+                domain,
+                integration_type: wire::$tag::default(),
+                secrets: $secrets,
+            })
+        };
+    }
+    let attributes = match credentials.0 {
+        Creds::GoogleWorkspace(s) => typed!(
+            GoogleWorkspace,
+            SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes,
+            SecurityMonitoringIntegrationTypeGoogleWorkspace,
+            s
+        ),
+        Creds::Okta(s) => typed!(
+            Okta,
+            SecurityMonitoringOktaIntegrationCredentialsValidateAttributes,
+            SecurityMonitoringIntegrationTypeOkta,
+            s
+        ),
+        Creds::CrowdStrike(s) => typed!(
+            Crowdstrike,
+            SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes,
+            SecurityMonitoringIntegrationTypeCrowdStrike,
+            s
+        ),
+        Creds::SentinelOne(s) => typed!(
+            Sentinelone,
+            SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes,
+            SecurityMonitoringIntegrationTypeSentinelOne,
+            s
+        ),
+        Creds::EntraId => ValidateAttributes::EntraId(
+            wire::SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes {
+                domain,
+                integration_type: wire::SecurityMonitoringIntegrationTypeEntraId::default(),
+            },
+        ),
+        Creds::Raw {
+            integration_type,
+            secrets,
+        } => {
+            let mut fields = Map::new();
+            fields.insert(
+                "integration_type".into(),
+                Value::String(integration_type.as_str().to_owned()),
+            );
+            fields.insert("domain".into(), Value::String(domain));
+            ValidateAttributes::Unknown(RawAttributes::new(fields, None).with_secrets(secrets))
+        }
+    };
+    wire::SecurityMonitoringIntegrationCredentialsValidateRequest {
+        data: wire::SecurityMonitoringIntegrationCredentialsValidateData {
+            attributes,
+            type_: wire::SecurityMonitoringIntegrationConfigResourceType::IntegrationConfig,
+        },
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod checks;
 mod client;
 mod credentials;
 mod ensure;
@@ -18,23 +19,22 @@ mod syncs;
 mod tls;
 mod update;
 
+pub use checks::{MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS, MAX_SETTINGS_LEN};
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, default_user_agent,
 };
 pub use credentials::{Credentials, ServiceAccountKey};
 pub use ensure::{EnsureOutcome, EnsureSync, Ensured};
+#[doc(inline)]
+pub use entity_context_sync_client::RateLimit;
 pub use entity_context_sync_client::{ParseTimestampError, Timestamp, TimestampOutOfRange};
 pub use error::{Error, Result};
 pub use model::{
     AzureAppRegistration, AzureAppRegistrations, CredentialsCheck, Deleted, IntegrationConfig,
     Response,
 };
-pub use new_sync::{
-    MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS, MAX_SECRET_LEN, MAX_SETTINGS_LEN, NewSync,
-};
+pub use new_sync::{MAX_SECRET_LEN, NewSync};
 pub use operation::Operation;
-#[doc(inline)]
-pub use entity_context_sync_client::RateLimit;
 #[cfg(feature = "test-util")]
 pub use retry::RecordingSleep;
 pub use retry::{RetryPolicy, Sleep, TokioSleep};

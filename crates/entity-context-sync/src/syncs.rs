@@ -428,10 +428,11 @@ pub struct ValidateCredentials<'c> {
 impl ValidateCredentials<'_> {
     /// Sends the request; `valid: false` when Datadog answers 400.
     pub async fn send(self) -> Result<Response<CredentialsCheck>> {
-        crate::new_sync::check_domain(&self.domain)?;
+        crate::checks::check_domain(&self.domain)?;
         self.credentials.validate()?;
         let integration_type = self.credentials.integration_type();
-        let body = crate::update::validate_request(self.domain.clone(), self.credentials.clone());
+        let body =
+            crate::credentials::validate_request(self.domain.clone(), self.credentials.clone());
         let mut call = self
             .handler
             .call(Operation::ValidateCredentials, self.retry.as_ref());
@@ -489,13 +490,13 @@ impl Activate<'_> {
     pub async fn send(self) -> Result<Response<IntegrationConfig>> {
         let path = type_path(&self.integration_type)?;
         if let Some(name) = &self.name {
-            crate::new_sync::check_text("name", name, crate::MAX_NAME_CHARS)?;
+            crate::checks::check_text("name", name, crate::MAX_NAME_CHARS)?;
         }
         if let Some(domain) = &self.domain {
-            crate::new_sync::check_domain(domain)?;
+            crate::checks::check_domain(domain)?;
         }
         if let Some(settings) = &self.settings {
-            crate::new_sync::check_settings(settings)?;
+            crate::checks::check_settings(settings)?;
         }
         let body = (self.name.is_some() || self.domain.is_some() || self.settings.is_some()).then(|| {
             wire::SecurityMonitoringIntegrationActivateRequest {

@@ -1,15 +1,12 @@
-//! [`UpdateSync`]: a partial update (only what the caller sets is sent), and
-//! the body of a credential check: the per-source wire shapes of both.
+//! [`UpdateSync`]: a partial update (only what the caller sets is sent), in
+//! its per-source wire shape.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
 use entity_context_sync_client::RawAttributes;
 use entity_context_sync_client::types as wire;
-use entity_context_sync_client::unions::{
-    SecurityMonitoringIntegrationConfigUpdateAttributes as UpdateAttributes,
-    SecurityMonitoringIntegrationCredentialsValidateAttributes as ValidateAttributes,
-};
+use entity_context_sync_client::unions::SecurityMonitoringIntegrationConfigUpdateAttributes as UpdateAttributes;
 use serde_json::{Map, Value};
 
 use crate::credentials::{Creds, SecretStrs};
@@ -113,13 +110,13 @@ impl<'c> UpdateSync<'c> {
             ));
         }
         if let Some(name) = &self.name {
-            crate::new_sync::check_text("name", name, crate::MAX_NAME_CHARS)?;
+            crate::checks::check_text("name", name, crate::MAX_NAME_CHARS)?;
         }
         if let Some(domain) = &self.domain {
-            crate::new_sync::check_domain(domain)?;
+            crate::checks::check_domain(domain)?;
         }
         if let Some(settings) = &self.settings {
-            crate::new_sync::check_settings(settings)?;
+            crate::checks::check_settings(settings)?;
         }
         if let Some(credentials) = &self.credentials {
             credentials.validate()?;
@@ -301,71 +298,5 @@ impl serde::Serialize for RawView<'_> {
             Creds::EntraId => s.serialize_none(),
             Creds::Raw { secrets, .. } => secrets.serialize(s),
         }
-    }
-}
-
-/// The body of a credential check for `credentials` on `domain`.
-pub(crate) fn validate_request(
-    domain: String,
-    credentials: Credentials,
-) -> wire::SecurityMonitoringIntegrationCredentialsValidateRequest {
-    macro_rules! typed {
-        ($variant:ident, $ty:ident, $tag:ident, $secrets:expr) => {
-            ValidateAttributes::$variant(wire::$ty {
-                domain,
-                integration_type: wire::$tag::default(),
-                secrets: $secrets,
-            })
-        };
-    }
-    let attributes = match credentials.0 {
-        Creds::GoogleWorkspace(s) => typed!(
-            GoogleWorkspace,
-            SecurityMonitoringGoogleWorkspaceIntegrationCredentialsValidateAttributes,
-            SecurityMonitoringIntegrationTypeGoogleWorkspace,
-            s
-        ),
-        Creds::Okta(s) => typed!(
-            Okta,
-            SecurityMonitoringOktaIntegrationCredentialsValidateAttributes,
-            SecurityMonitoringIntegrationTypeOkta,
-            s
-        ),
-        Creds::CrowdStrike(s) => typed!(
-            Crowdstrike,
-            SecurityMonitoringCrowdStrikeIntegrationCredentialsValidateAttributes,
-            SecurityMonitoringIntegrationTypeCrowdStrike,
-            s
-        ),
-        Creds::SentinelOne(s) => typed!(
-            Sentinelone,
-            SecurityMonitoringSentinelOneIntegrationCredentialsValidateAttributes,
-            SecurityMonitoringIntegrationTypeSentinelOne,
-            s
-        ),
-        Creds::EntraId => ValidateAttributes::EntraId(
-            wire::SecurityMonitoringEntraIdIntegrationCredentialsValidateAttributes {
-                domain,
-                integration_type: wire::SecurityMonitoringIntegrationTypeEntraId::default(),
-            },
-        ),
-        Creds::Raw {
-            integration_type,
-            secrets,
-        } => {
-            let mut fields = Map::new();
-            fields.insert(
-                "integration_type".into(),
-                Value::String(integration_type.as_str().to_owned()),
-            );
-            fields.insert("domain".into(), Value::String(domain));
-            ValidateAttributes::Unknown(RawAttributes::new(fields, None).with_secrets(secrets))
-        }
-    };
-    wire::SecurityMonitoringIntegrationCredentialsValidateRequest {
-        data: wire::SecurityMonitoringIntegrationCredentialsValidateData {
-            attributes,
-            type_: wire::SecurityMonitoringIntegrationConfigResourceType::IntegrationConfig,
-        },
     }
 }
