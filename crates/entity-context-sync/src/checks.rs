@@ -15,6 +15,25 @@ pub const MAX_KEY_LEN: usize = 256;
 /// Largest accepted `settings` object, serialized, in bytes.
 pub const MAX_SETTINGS_LEN: usize = 256 * 1024;
 
+/// The optional name, domain and settings of a partial change (update,
+/// activate): each checked as a create checks it, when set.
+pub(crate) fn check_changes(
+    name: Option<&str>,
+    domain: Option<&str>,
+    settings: Option<&Map<String, Value>>,
+) -> Result<()> {
+    if let Some(name) = name {
+        check_text("name", name, MAX_NAME_CHARS)?;
+    }
+    if let Some(domain) = domain {
+        check_domain(domain)?;
+    }
+    if let Some(settings) = settings {
+        check_settings(settings)?;
+    }
+    Ok(())
+}
+
 /// Settings: keys and total size.
 pub(crate) fn check_settings(settings: &Map<String, Value>) -> Result<()> {
     for key in settings.keys() {

@@ -489,15 +489,11 @@ impl Activate<'_> {
     /// Sends the request and decodes the reply.
     pub async fn send(self) -> Result<Response<IntegrationConfig>> {
         let path = type_path(&self.integration_type)?;
-        if let Some(name) = &self.name {
-            crate::checks::check_text("name", name, crate::MAX_NAME_CHARS)?;
-        }
-        if let Some(domain) = &self.domain {
-            crate::checks::check_domain(domain)?;
-        }
-        if let Some(settings) = &self.settings {
-            crate::checks::check_settings(settings)?;
-        }
+        crate::checks::check_changes(
+            self.name.as_deref(),
+            self.domain.as_deref(),
+            self.settings.as_ref(),
+        )?;
         let body = (self.name.is_some() || self.domain.is_some() || self.settings.is_some()).then(|| {
             wire::SecurityMonitoringIntegrationActivateRequest {
                 data: Some(wire::SecurityMonitoringIntegrationActivateData {

@@ -109,15 +109,11 @@ impl<'c> UpdateSync<'c> {
                 "nothing to change: set a name, domain, enabled, settings or credentials",
             ));
         }
-        if let Some(name) = &self.name {
-            crate::checks::check_text("name", name, crate::MAX_NAME_CHARS)?;
-        }
-        if let Some(domain) = &self.domain {
-            crate::checks::check_domain(domain)?;
-        }
-        if let Some(settings) = &self.settings {
-            crate::checks::check_settings(settings)?;
-        }
+        crate::checks::check_changes(
+            self.name.as_deref(),
+            self.domain.as_deref(),
+            self.settings.as_ref(),
+        )?;
         if let Some(credentials) = &self.credentials {
             credentials.validate()?;
             let theirs = credentials.integration_type();
