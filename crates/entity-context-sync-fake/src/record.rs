@@ -112,7 +112,12 @@ fn redact_all(value: &mut Value) {
 
 /// Dotted paths of every leaf under `value` (`service_account_json.private_key`).
 pub(crate) fn leaf_paths(value: &Value) -> Vec<String> {
-    fn walk(value: &Value, prefix: &str, out: &mut Vec<String>) {
+    leaf_paths_where(value, |_| true)
+}
+
+/// Dotted paths of the leaves under `value` that `keep` accepts.
+pub(crate) fn leaf_paths_where(value: &Value, keep: impl Fn(&Value) -> bool) -> Vec<String> {
+    fn walk(value: &Value, prefix: &str, keep: &dyn Fn(&Value) -> bool, out: &mut Vec<String>) {
         match value {
             Value::Object(map) => {
                 for (key, item) in map {
@@ -121,19 +126,20 @@ pub(crate) fn leaf_paths(value: &Value) -> Vec<String> {
                     } else {
                         format!("{prefix}.{key}")
                     };
-                    walk(item, &path, out);
+                    walk(item, &path, keep, out);
                 }
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    walk(item, &format!("{prefix}[{i}]"), out);
+                    walk(item, &format!("{prefix}[{i}]"), keep, out);
                 }
             }
-            _ => out.push(prefix.to_owned()),
+            leaf if keep(leaf) => out.push(prefix.to_owned()),
+            _ => {}
         }
     }
     let mut out = Vec::new();
-    walk(value, "", &mut out);
+    walk(value, "", &keep, &mut out);
     out
 }
 

@@ -3,6 +3,8 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 
+use crate::record::leaf_paths_where;
+
 /// A secret value starting with this makes credentials "invalid": the config
 /// is stored with `state: "invalid"`, and credential validation answers 400.
 pub const INVALID_SECRET_PREFIX: &str = "invalid";
@@ -134,32 +136,14 @@ impl StoredConfig {
 /// Dotted paths (`service_account_json.private_key`) of the secret values that
 /// start with [`INVALID_SECRET_PREFIX`].
 pub(crate) fn invalid_secrets(secrets: Option<&Value>) -> Vec<String> {
-    fn walk(value: &Value, prefix: String, out: &mut Vec<String>) {
-        match value {
-            Value::String(s) if s.starts_with(INVALID_SECRET_PREFIX) => out.push(prefix),
-            Value::Object(map) => {
-                for (key, item) in map {
-                    let path = if prefix.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{prefix}.{key}")
-                    };
-                    walk(item, path, out);
-                }
-            }
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    walk(item, format!("{prefix}[{i}]"), out);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    if let Some(secrets) = secrets {
-        walk(secrets, String::new(), &mut out);
-    }
-    out
+    secrets
+        .map(|secrets| {
+            leaf_paths_where(secrets, |leaf| {
+                leaf.as_str()
+                    .is_some_and(|s| s.starts_with(INVALID_SECRET_PREFIX))
+            })
+        })
+        .unwrap_or_default()
 }
 
 /// RFC 3339, UTC, milliseconds: `2026-05-01T12:00:00.000Z`.
