@@ -81,35 +81,51 @@ fn check_version(raw: &Value, file: &Path) -> Result<(), Error> {
     }
 }
 
+/// The text and JSON pointer of `reference`, a `$ref` found `place` (`at /paths/…`):
+/// it must be a string, local (`#/...`; `external` says what is supported
+/// instead) and point at something in `root`.
+pub(crate) fn local_ref<'r>(
+    root: &Value,
+    reference: &'r Value,
+    place: &str,
+    external: &str,
+    file: &Path,
+) -> Result<(&'r str, &'r str), Error> {
+    let Some(r) = reference.as_str() else {
+        return Err(Error::new(
+            file,
+            format!(
+                "`$ref` {place} must be a string such as `#/components/schemas/Name`, not `{reference}`"
+            ),
+        ));
+    };
+    let Some(pointer) = r.strip_prefix('#') else {
+        return Err(Error::new(
+            file,
+            format!("`$ref: {r}` {place} is external; {external}"),
+        ));
+    };
+    if root.pointer(pointer).is_none() {
+        return Err(Error::new(
+            file,
+            format!("unresolved `$ref: {r}` {place}: nothing in this file has that path"),
+        ));
+    }
+    Ok((r, pointer))
+}
+
 /// Every `$ref` must be local (`#/...`) and point at something that exists.
 fn check_refs(root: &Value, node: &Value, at: &str, file: &Path) -> Result<(), Error> {
     match node {
         Value::Object(map) => {
             if let Some(r) = map.get("$ref") {
-                let Some(r) = r.as_str() else {
-                    return Err(Error::new(
-                        file,
-                        format!(
-                            "`$ref` at {at} must be a string such as `#/components/schemas/Name`, not `{r}`"
-                        ),
-                    ));
-                };
-                let Some(pointer) = r.strip_prefix('#') else {
-                    return Err(Error::new(
-                        file,
-                        format!(
-                            "`$ref: {r}` at {at} is external; only local references (`#/components/...`) are supported"
-                        ),
-                    ));
-                };
-                if root.pointer(pointer).is_none() {
-                    return Err(Error::new(
-                        file,
-                        format!(
-                            "unresolved `$ref: {r}` at {at}: nothing in this file has that path"
-                        ),
-                    ));
-                }
+                local_ref(
+                    root,
+                    r,
+                    &format!("at {at}"),
+                    "only local references (`#/components/...`) are supported",
+                    file,
+                )?;
             }
             map.iter().try_for_each(|(k, v)| {
                 let key = k.replace('~', "~0").replace('/', "~1");

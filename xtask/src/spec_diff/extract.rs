@@ -212,28 +212,13 @@ fn resolve(
     from: &str,
     file: &Path,
 ) -> Result<Option<(String, String)>, Error> {
-    let Some(reference) = reference.as_str() else {
-        return Err(Error::new(
-            file,
-            format!(
-                "`$ref` in {from} must be a string such as `#/components/schemas/Name`, not `{reference}`"
-            ),
-        ));
-    };
-    let Some(pointer) = reference.strip_prefix('#') else {
-        return Err(Error::new(
-            file,
-            format!(
-                "`$ref: {reference}` in {from} is external; spec-diff reads one self-contained document"
-            ),
-        ));
-    };
-    if doc.pointer(pointer).is_none() {
-        return Err(Error::new(
-            file,
-            format!("unresolved `$ref: {reference}` in {from}: nothing in this file has that path"),
-        ));
-    }
+    let (reference, pointer) = crate::spec::local_ref(
+        doc,
+        reference,
+        &format!("in {from}"),
+        "spec-diff reads one self-contained document",
+        file,
+    )?;
     let segments: Vec<String> = pointer.split('/').skip(1).map(unescape).collect();
     match segments.as_slice() {
         [c, kind, name, ..] if c == "components" => Ok(Some((kind.clone(), name.clone()))),
