@@ -14,11 +14,14 @@ use quote::quote;
 use schemars08::schema::{InstanceType, SchemaObject};
 use serde_json::Value;
 
+pub mod facade;
 mod features;
 mod secrets;
 mod send;
+mod types;
 mod unions;
 
+use self::types::TypeInfo;
 use crate::fresh::GeneratedFile;
 use crate::spec::{self, Spec};
 use crate::{Error, GENERATE_COMMAND, PROGENITOR_VERSION};
@@ -50,15 +53,15 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
         .collect();
     let settings = settings(&enums, &replaced);
 
-    let (client, type_names) = catch(spec_rel, || {
+    let (client, type_names, types) = catch(spec_rel, || {
         let mut generator = Generator::new(&settings);
         let tokens = generator.generate_tokens(&spec.doc)?;
-        let names: BTreeSet<String> = generator
-            .get_type_space()
+        let space = generator.get_type_space();
+        let names: BTreeSet<String> = space
             .iter_types()
             .map(|t| t.name().split_whitespace().collect())
             .collect();
-        Ok((tokens, names))
+        Ok((tokens, names, TypeInfo::read(space)))
     })?;
     check_replacements(&replaced, &type_names, spec_rel)?;
     check_union_members(&unions, &type_names, spec_rel)?;
@@ -74,10 +77,19 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
         let mut generator = Generator::new(&settings);
         generator.httpmock(&spec.doc, CLIENT_CRATE)
     })?;
+    let facade = facade::generate(&facade::Input {
+        spec: &spec,
+        file: spec_rel,
+        enums: &enums,
+        unions: &unions,
+        secrets: &secret_structs,
+        types: &types,
+    })?;
 
     Ok(vec![
         render(CLIENT_OUT, spec_rel, client, Requests::Tune)?,
         render(HTTPMOCK_OUT, spec_rel, mock, Requests::None)?,
+        render(facade::FACADE_OUT, spec_rel, facade, Requests::None)?,
     ])
 }
 
@@ -550,6 +562,12 @@ fn render(
     tokens: TokenStream,
     requests: Requests,
 ) -> Result<GeneratedFile, Error> {
+    if std::env::var_os("XTASK_DUMP").is_some() {
+        let _ = std::fs::write(
+            format!("/tmp/{}.tokens.rs", out.replace('/', "_")),
+            tokens.to_string(),
+        );
+    }
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::new(
             Path::new(out),

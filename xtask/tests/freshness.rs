@@ -12,6 +12,7 @@ use common::{
     xtask_bin,
 };
 use xtask::codegen::CLIENT_OUT;
+use xtask::codegen::facade::FACADE_OUT;
 use xtask::{GENERATE_COMMAND, Mode, PROGENITOR_VERSION, SPEC_PATH, workspace_root};
 
 /// This is what makes a plain `cargo test` catch stale generated files.
@@ -148,8 +149,16 @@ fn spec_change_workflow() {
         client.contains("pub last_sync_at: ::std::option::Option<"),
         "optional attribute"
     );
+    // The facade's model carries the new response property (item 7 of issue 18).
+    let facade = fs::read_to_string(root.path().join(FACADE_OUT)).expect("read");
     assert!(
-        !client.contains(".xtask-tmp") && common::files_under(root.path()).len() == 3,
+        facade.contains("pub last_sync_at: Option<client::Timestamp>")
+            && facade.contains("last_sync_at: attributes.last_sync_at"),
+        "the model gains the property"
+    );
+    assert!(
+        !client.contains(".xtask-tmp")
+            && common::files_under(root.path()).len() == common::GENERATED.len() + 1,
         "no temp files: {:?}",
         common::files_under(root.path())
     );

@@ -14,6 +14,62 @@ pub const MAX_DOMAIN_LEN: usize = 253;
 pub const MAX_KEY_LEN: usize = 256;
 /// Largest accepted `settings` object, serialized, in bytes.
 pub const MAX_SETTINGS_LEN: usize = 256 * 1024;
+/// Largest accepted secret value, in bytes (room for a PEM key).
+pub const MAX_SECRET_LEN: usize = 64 * 1024;
+
+/// A secret string: not empty, not too long, no control characters (a
+/// token read from a file with its newline would be refused by the source,
+/// and a newline in a header or log line is worse). Errors never show it.
+pub(crate) fn check_secret(field: &str, value: &str) -> Result<()> {
+    check_secret_text(field, value, |_| false)
+}
+
+/// [`check_secret`] for a multi-line value (a PEM block): line breaks and
+/// tabs allowed.
+pub(crate) fn check_secret_lines(field: &str, value: &str) -> Result<()> {
+    check_secret_text(field, value, |c| matches!(c, '\n' | '\r' | '\t'))
+}
+
+fn check_secret_text(field: &str, value: &str, allowed: fn(char) -> bool) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::validation(field, "is empty"));
+    }
+    if value.len() > MAX_SECRET_LEN {
+        return Err(Error::validation(
+            field,
+            format!("is {} bytes; the limit is {MAX_SECRET_LEN}", value.len()),
+        ));
+    }
+    if let Some(c) = value.chars().find(|&c| c.is_control() && !allowed(c)) {
+        let hint = if value.trim_end() != value && value.trim_end().chars().all(|c| !c.is_control())
+        {
+            " at its end: trim the line break a file or a shell left"
+        } else {
+            ""
+        };
+        return Err(Error::validation(
+            field,
+            format!(
+                "must not contain control characters (found U+{:04X}{hint})",
+                u32::from(c)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// An email address, roughly: something before and after one `@`, no spaces.
+pub(crate) fn check_email(field: &str, value: &str) -> Result<()> {
+    let valid = value
+        .split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && !host.is_empty() && !host.contains('@'))
+        && !value.chars().any(char::is_whitespace);
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::validation(field, "is not an email address"))
+    }
+}
 
 /// The optional name, domain and settings of a partial change (update,
 /// activate): each checked as a create checks it, when set.

@@ -224,6 +224,18 @@ impl Error {
         }
     }
 
+    /// A validation error saying what it is about (`OKTA sync "Okta prod"`);
+    /// other errors unchanged.
+    pub(crate) fn about(self, what: impl fmt::Display) -> Self {
+        match self {
+            Error::Validation { field, reason } => Error::Validation {
+                field,
+                reason: format!("{reason} ({what})"),
+            },
+            other => other,
+        }
+    }
+
     /// The HTTP status, for errors that came with a response.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -372,6 +384,12 @@ fn api_message(
         msg.push_str(&format!(" (body: {excerpt:?})"));
     }
     msg.push_str(&attempts_hint(attempts, waited));
+    if status == 403 {
+        msg.push_str(&format!(
+            "; {operation} needs the {} permission: check that the application key's user or service account has it, that DD_API_KEY and DD_APP_KEY belong to the same organization, and that DD_SITE is that organization's site",
+            operation.permission()
+        ));
+    }
     if status >= 500 {
         msg.push_str(&format!("; {}", ambiguity_hint(operation)));
     }

@@ -1,6 +1,8 @@
 //! The one request executor: every operation is a thin declaration over
-//! [`execute`], which owns retries, rate limits, scrubbing, tracing and
-//! errors. Each operation's retry class comes from [`Operation`].
+//! [`Call::execute`], which owns retries, rate limits, scrubbing, tracing and
+//! errors. What differs per operation (its retry class, whether a 404 after
+//! an ambiguous attempt is success, whether a 400 is an answer) is the
+//! operation's row in `policy.rs`; its span comes from the spec.
 
 use std::future::Future;
 use std::ops::ControlFlow;
@@ -10,6 +12,7 @@ use std::time::Duration;
 
 use tracing::Instrument;
 
+use crate::policy::Policy;
 use crate::response::{
     Classified, Ctx, Decode, Erased, GenResult, Outcome, Recorded, classify, decode,
 };
@@ -18,17 +21,19 @@ use crate::{Client, Error, Operation, RateLimit, Response, Result, RetryPolicy};
 
 /// A successful exchange, before the operation shapes its value.
 pub(crate) struct Done<W> {
-    /// The decoded body; `None` only when a 404 followed an ambiguous
-    /// attempt of an operation that accepts it as done (delete).
+    /// The decoded body; `None` when the policy made a 404 after an
+    /// ambiguous attempt (delete) or a 400 (credential checks) an answer.
     pub(crate) body: Option<W>,
     pub(crate) status: u16,
     pub(crate) rate_limit: Option<RateLimit>,
     pub(crate) attempts: u32,
+    /// Datadog's `errors` of a 400 that is an answer.
+    pub(crate) errors: Vec<String>,
 }
 
 impl<W> Done<W> {
-    /// The value as a [`Response`]. Only an operation that accepts a
-    /// bodiless 404 (delete) gets no body, and it does not call this.
+    /// The value as a [`Response`]. Only the operations whose policy makes
+    /// a 404 or a 400 an answer get no body, and they do not call this.
     pub(crate) fn into_response<T: From<W>>(self, operation: Operation) -> Result<Response<T>> {
         match self.body {
             Some(body) => Ok(Response::new(
@@ -56,8 +61,6 @@ pub(crate) struct Call<'c, 'a> {
     pub(crate) secrets: Vec<&'a str>,
     /// The source type, for the span (when the call has one).
     pub(crate) integration_type: Option<&'a str>,
-    /// A 404 after an attempt that may have been applied means done (delete).
-    pub(crate) gone_is_done: bool,
 }
 
 /// One attempt's request, sent: the generated client's future with the
@@ -124,6 +127,7 @@ impl Call<'_, '_> {
             status: done.status,
             rate_limit: done.rate_limit,
             attempts: done.attempts,
+            errors: done.errors,
         })
     }
 
@@ -134,11 +138,9 @@ impl Call<'_, '_> {
         send: &mut (dyn FnMut(entity_context_sync_client::Client) -> Attempt<'f> + Send),
         decode: Decode,
     ) -> Result<Done<Erased>> {
-        let span = span(
-            self.operation,
-            &self.client.inner.site,
-            self.integration_type.unwrap_or(""),
-        );
+        let span = self
+            .operation
+            .span(&self.client.inner.site, self.integration_type.unwrap_or(""));
         let inner = &self.client.inner;
         let policy = self.retry.unwrap_or(&inner.retry);
         let scrub = Scrubber::new(&inner.keys, self.secrets.into_iter());
@@ -181,7 +183,7 @@ impl Call<'_, '_> {
                     Err(reading) => reading.instrument(span.clone()).await,
                 };
                 let _in_span = span.enter();
-                match tally.settle(outcome, policy, self.gone_is_done) {
+                match tally.settle(outcome, policy, self.operation.policy()) {
                     ControlFlow::Break(done) => return done,
                     ControlFlow::Continue(wait) => wait,
                 }
@@ -207,7 +209,7 @@ impl Tally {
         &mut self,
         outcome: Outcome,
         policy: &RetryPolicy,
-        gone_is_done: bool,
+        operation: Policy,
     ) -> ControlFlow<Result<Done<Erased>>, Duration> {
         let attempts = self.attempts;
         let retry = match outcome {
@@ -218,13 +220,14 @@ impl Tally {
                     status,
                     rate_limit,
                     attempts,
+                    errors: Vec::new(),
                 }));
             }
             Outcome::Fail(Error::Api {
                 status: 404,
                 rate_limit,
                 ..
-            }) if self.ambiguous && gone_is_done => {
+            }) if self.ambiguous && operation.gone_is_done => {
                 tracing::info!(
                     attempts,
                     "404 after an attempt that may have been applied: treated as done"
@@ -234,6 +237,22 @@ impl Tally {
                     status: 404,
                     rate_limit,
                     attempts,
+                    errors: Vec::new(),
+                }));
+            }
+            Outcome::Fail(Error::Api {
+                status: 400,
+                rate_limit,
+                errors,
+                ..
+            }) if operation.bad_request_is_answer => {
+                tracing::debug!(attempts, "400: the answer is no");
+                return ControlFlow::Break(Ok(Done {
+                    body: None,
+                    status: 400,
+                    rate_limit,
+                    attempts,
+                    errors,
                 }));
             }
             Outcome::Fail(error) => {
@@ -257,35 +276,5 @@ impl Tally {
             "retrying"
         );
         ControlFlow::Continue(wait)
-    }
-}
-
-/// The call's span: `entity_context_sync.<operation>`.
-fn span(operation: Operation, site: &str, integration_type: &str) -> tracing::Span {
-    macro_rules! spans {
-        ($($op:ident => $name:literal),* $(,)?) => {
-            match operation {
-                $(Operation::$op => tracing::info_span!(
-                    $name,
-                    site = %site,
-                    integration_type = %integration_type,
-                    attempt = tracing::field::Empty,
-                    status = tracing::field::Empty,
-                    rate_limit_remaining = tracing::field::Empty,
-                ),)*
-            }
-        };
-    }
-    spans! {
-        Create => "entity_context_sync.create",
-        List => "entity_context_sync.list",
-        Get => "entity_context_sync.get",
-        Update => "entity_context_sync.update",
-        Delete => "entity_context_sync.delete",
-        Validate => "entity_context_sync.validate",
-        ValidateCredentials => "entity_context_sync.validate_credentials",
-        Activate => "entity_context_sync.activate",
-        Deactivate => "entity_context_sync.deactivate",
-        EntraIdAppRegistrations => "entity_context_sync.entra_id_app_registrations",
     }
 }

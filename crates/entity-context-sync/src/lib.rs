@@ -1,45 +1,48 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod aliases;
+mod attributes;
 mod checks;
 mod client;
 mod credentials;
 mod ensure;
 mod error;
 mod exec;
+#[rustfmt::skip]
+mod generated;
 mod model;
 mod new_sync;
-mod operation;
+mod policy;
 mod response;
 mod retry;
 mod scrub;
 mod secrets;
+mod service_account;
 mod site;
 mod syncs;
 mod tls;
 mod update;
 
-pub use checks::{MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS, MAX_SETTINGS_LEN};
+pub use checks::{MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS, MAX_SECRET_LEN, MAX_SETTINGS_LEN};
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, default_user_agent,
 };
-pub use credentials::{Credentials, ServiceAccountKey};
+pub use credentials::Credentials;
 pub use ensure::{EnsureOutcome, EnsureSync, Ensured};
 #[doc(inline)]
 pub use entity_context_sync_client::RateLimit;
 pub use entity_context_sync_client::{ParseTimestampError, Timestamp, TimestampOutOfRange};
 pub use error::{Error, Result};
-pub use model::{
-    AzureAppRegistration, AzureAppRegistrations, CredentialsCheck, Deleted, IntegrationConfig,
-    Response,
-};
-pub use new_sync::{MAX_SECRET_LEN, NewSync};
-pub use operation::Operation;
+pub use generated::{IntegrationConfig, Operation};
+pub use model::{AzureAppRegistration, AzureAppRegistrations, CredentialsCheck, Deleted, Response};
+pub use new_sync::NewSync;
 #[cfg(feature = "test-util")]
 pub use retry::RecordingSleep;
 pub use retry::{RetryPolicy, Sleep, TokioSleep};
 pub use secrecy::SecretString;
 pub use secrets::MIN_KEY_LEN;
+pub use service_account::ServiceAccountKey;
 pub use site::Site;
 pub use syncs::{
     Activate, CreateSync, Deactivate, DeleteSync, EntityContextSyncs, EntraIdAppRegistrations,

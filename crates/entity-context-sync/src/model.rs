@@ -1,60 +1,16 @@
-//! What the API returns: [`IntegrationConfig`] inside a [`Response`].
+//! What the API returns, inside a [`Response`]. [`IntegrationConfig`] itself
+//! is generated from the spec's response schema (`generated.rs`).
 
 use std::ops::Deref;
 
 use entity_context_sync_client::types as wire;
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-use crate::{IntegrationType, RateLimit, SyncState, Timestamp};
-
-/// An entity context sync configuration as Datadog returns it. Secrets are
-/// write-only and never part of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct IntegrationConfig {
-    /// The configuration's unique id.
-    pub id: String,
-    /// The display name, when set.
-    pub name: Option<String>,
-    /// The domain of the external entity source.
-    pub domain: String,
-    /// The source type (unknown values kept as [`IntegrationType::Unknown`]).
-    pub integration_type: IntegrationType,
-    /// Whether the sync is enabled and ingesting entities.
-    pub enabled: bool,
-    /// The state of the credentials (unknown values kept as [`SyncState::Unknown`]).
-    pub state: Option<SyncState>,
-    /// When it was created.
-    pub created_at: Option<Timestamp>,
-    /// When it was last modified.
-    pub modified_at: Option<Timestamp>,
-    /// Free-form, non-sensitive settings.
-    pub settings: Map<String, Value>,
-}
+use crate::{IntegrationConfig, RateLimit, Timestamp};
 
 impl From<wire::SecurityMonitoringIntegrationConfigResponse> for IntegrationConfig {
     fn from(response: wire::SecurityMonitoringIntegrationConfigResponse) -> Self {
         response.data.into()
-    }
-}
-
-impl From<wire::SecurityMonitoringIntegrationConfigData> for IntegrationConfig {
-    fn from(data: wire::SecurityMonitoringIntegrationConfigData) -> Self {
-        let wire::SecurityMonitoringIntegrationConfigData {
-            attributes: a, id, ..
-        } = data;
-        Self {
-            id,
-            name: a.name,
-            domain: a.domain,
-            integration_type: a.integration_type,
-            enabled: a.enabled,
-            state: a.state,
-            created_at: a.created_at,
-            modified_at: a.modified_at,
-            settings: a.settings.map(|s| s.0).unwrap_or_default(),
-        }
     }
 }
 

@@ -1,16 +1,15 @@
-//! [`NewSync`]: what to create, checked before anything is sent.
+//! [`NewSync`]: what to create, checked before anything is sent. Its
+//! per-source constructors (`NewSync::okta`, …) and the setters of optional
+//! secrets are generated (`generated.rs`); this is what every source shares.
 
-use entity_context_sync_client::RawAttributes;
 use entity_context_sync_client::types as wire;
-use entity_context_sync_client::unions::SecurityMonitoringIntegrationConfigCreateAttributes as CreateAttributes;
 use secrecy::SecretString;
 use serde_json::{Map, Value};
 
+use crate::attributes::Parts;
 use crate::checks::{MAX_NAME_CHARS, check_domain, check_key, check_settings, check_text};
-use crate::credentials::{Creds, SecretStrs, ServiceAccountKey};
+use crate::generated::{Creds, create_attributes};
 use crate::{Credentials, Error, IntegrationType, Result};
-
-pub use crate::credentials::MAX_SECRET_LEN;
 
 /// A new entity context sync configuration: one constructor per source
 /// type, each taking the secrets that source requires.
@@ -59,52 +58,11 @@ impl NewSync {
         }
     }
 
-    /// A Google Workspace sync (`GOOGLE_WORKSPACE`) authenticated by a
-    /// service account key; add [`admin_email`](Self::admin_email) to
-    /// impersonate an admin.
-    pub fn google_workspace(
-        name: impl Into<String>,
-        domain: impl Into<String>,
-        key: ServiceAccountKey,
-    ) -> Self {
-        Self::with_credentials(name, domain, Credentials::google_workspace(key))
-    }
-
-    /// An Okta sync (`OKTA`) with an API token.
-    pub fn okta(
-        name: impl Into<String>,
-        domain: impl Into<String>,
-        api_token: impl Into<SecretString>,
-    ) -> Self {
-        Self::with_credentials(name, domain, Credentials::okta(api_token))
-    }
-
-    /// A Microsoft Entra ID sync (`ENTRA_ID`): no secrets.
-    pub fn entra_id(name: impl Into<String>, domain: impl Into<String>) -> Self {
-        Self::with_credentials(name, domain, Credentials::entra_id())
-    }
-
-    /// A CrowdStrike sync (`CROWDSTRIKE`) with an API client's id and secret.
-    pub fn crowdstrike(
-        name: impl Into<String>,
-        domain: impl Into<String>,
-        client_id: impl Into<SecretString>,
-        client_secret: impl Into<SecretString>,
-    ) -> Self {
-        Self::with_credentials(
-            name,
-            domain,
-            Credentials::crowdstrike(client_id, client_secret),
-        )
-    }
-
-    /// A SentinelOne sync (`SENTINELONE`) with an API token.
-    pub fn sentinel_one(
-        name: impl Into<String>,
-        domain: impl Into<String>,
-        api_token: impl Into<SecretString>,
-    ) -> Self {
-        Self::with_credentials(name, domain, Credentials::sentinel_one(api_token))
+    /// The same sync with its credentials changed by `f` (the generated
+    /// setters of optional secrets).
+    pub(crate) fn map_credentials(mut self, f: impl FnOnce(Credentials) -> Credentials) -> Self {
+        self.credentials = f(self.credentials);
+        self
     }
 
     /// The escape hatch for a source type newer than this SDK: the body is
@@ -130,7 +88,7 @@ impl NewSync {
 
     /// The `secrets` object of a [`raw`](Self::raw) sync (replaces any set before).
     pub fn raw_secrets(mut self, secrets: Value) -> Self {
-        match &mut self.credentials.0 {
+        match &mut self.credentials.creds {
             Creds::Raw { secrets: slot, .. } => *slot = Some(secrets.into()),
             _ => self.misuse_of("secrets", "raw_secrets applies to NewSync::raw only; pass the secrets to the source's constructor"),
         }
@@ -139,7 +97,7 @@ impl NewSync {
 
     /// Another non-secret attribute of a [`raw`](Self::raw) sync.
     pub fn raw_attribute(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        match self.credentials.0 {
+        match self.credentials.creds {
             Creds::Raw { .. } => {
                 self.raw_fields.insert(key.into(), value.into());
             }
@@ -150,7 +108,7 @@ impl NewSync {
 
     /// A sync of any source type, secrets added with [`secret`](Self::secret).
     #[deprecated(
-        since = "0.2.0",
+        since = "0.1.0",
         note = "use the source's constructor (NewSync::okta, NewSync::google_workspace, …), or NewSync::raw for a source type newer than the SDK"
     )]
     pub fn new(
@@ -164,65 +122,16 @@ impl NewSync {
     /// Adds a string secret under `key`. On a source's constructor, `key`
     /// must name one of that source's secrets; on [`raw`](Self::raw) any key.
     #[deprecated(
-        since = "0.2.0",
+        since = "0.1.0",
         note = "pass secrets to the source's constructor (NewSync::okta(name, domain, token)), or use raw_secrets"
     )]
     pub fn secret(mut self, key: impl Into<String>, value: impl Into<SecretString>) -> Self {
-        use secrecy::ExposeSecret;
         let key = key.into();
-        let value = value.into();
-        let creds = &mut self.credentials.0;
-        let known = match (creds, key.as_str()) {
-            (Creds::Okta(s), "api_token") => {
-                s.api_token = value.clone();
-                Some(())
-            }
-            (Creds::SentinelOne(s), "api_token") => {
-                s.api_token = value.clone();
-                Some(())
-            }
-            (Creds::CrowdStrike(s), "client_id") => {
-                s.client_id = value.clone();
-                Some(())
-            }
-            (Creds::CrowdStrike(s), "client_secret") => {
-                s.client_secret = value.clone();
-                Some(())
-            }
-            (Creds::GoogleWorkspace(s), "admin_email") => {
-                s.admin_email = Some(value.clone());
-                Some(())
-            }
-            (Creds::Raw { secrets, .. }, _) => {
-                let mut map = match secrets.take().map(|s| s.expose_secret().clone()) {
-                    Some(Value::Object(map)) => map,
-                    _ => Map::new(),
-                };
-                map.insert(key.clone(), Value::String(value.expose_secret().to_owned()));
-                *secrets = Some(Value::Object(map).into());
-                Some(())
-            }
-            _ => None,
-        };
-        if known.is_none() {
+        if !self.credentials.set_secret(&key, value.into()) {
             let t = self.credentials.integration_type();
             self.misuse_of(
                 &format!("secrets.{key}"),
                 &format!("is not a secret of {t}"),
-            );
-        }
-        self
-    }
-
-    /// The Google Workspace `admin_email` secret: the admin the service
-    /// account impersonates. Refused (at validation) for other sources.
-    pub fn admin_email(mut self, email: impl Into<String>) -> Self {
-        if matches!(self.credentials.0, Creds::GoogleWorkspace(_)) {
-            self.credentials = self.credentials.with_admin_email(email.into());
-        } else {
-            self.misuse_of(
-                "secrets.admin_email",
-                "applies to Google Workspace syncs only",
             );
         }
         self
@@ -270,14 +179,40 @@ impl NewSync {
         &self.credentials
     }
 
-    /// Checks every field; the first problem found is the error.
+    /// Checks every field; the first problem found is the error, which
+    /// names the sync (its source type and name).
     pub fn validate(&self) -> Result<()> {
+        self.check().map_err(|e| e.about(self.described()))
+    }
+
+    /// `OKTA sync "Okta prod"`, for errors (the name shortened and quoted).
+    fn described(&self) -> String {
+        let t = self.integration_type();
+        // A source type that is itself the problem is not repeated.
+        let shown = t.as_str();
+        let t = if !shown.is_empty() && shown.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            format!("{shown} sync")
+        } else {
+            "sync".to_owned()
+        };
+        let name: String = self.name.chars().take(64).collect();
+        if name.trim().is_empty() {
+            t
+        } else if name.len() < self.name.len() {
+            format!("{t} {name:?}…")
+        } else {
+            format!("{t} {name:?}")
+        }
+    }
+
+    fn check(&self) -> Result<()> {
         if let Some((field, reason)) = &self.misuse {
             return Err(Error::validation(field, reason));
         }
         check_text("name", &self.name, MAX_NAME_CHARS)?;
         check_domain(&self.domain)?;
-        self.credentials.validate()?;
+        self.credentials.check()?;
         check_settings(&self.settings)?;
         for key in self.raw_fields.keys() {
             check_key("attributes", key)?;
@@ -300,6 +235,7 @@ impl NewSync {
         self,
     ) -> Result<wire::SecurityMonitoringIntegrationConfigCreateRequest> {
         self.validate()?;
+        let integration_type = self.integration_type();
         let NewSync {
             name,
             domain,
@@ -308,54 +244,14 @@ impl NewSync {
             raw_fields,
             ..
         } = self;
-        let settings = (!settings.is_empty())
-            .then_some(wire::SecurityMonitoringIntegrationConfigSettings(settings));
-        macro_rules! typed {
-            ($variant:ident, $ty:ident, $tag:ident, $($secrets:tt)*) => {
-                CreateAttributes::$variant(wire::$ty {
-                    domain,
-                    integration_type: wire::$tag::default(),
-                    name,
-                    settings,
-                    $($secrets)*
-                })
-            };
-        }
-        let attributes = match credentials.0 {
-            Creds::GoogleWorkspace(s) => {
-                typed!(GoogleWorkspace, SecurityMonitoringGoogleWorkspaceIntegrationConfigCreateAttributes, SecurityMonitoringIntegrationTypeGoogleWorkspace, secrets: s)
-            }
-            Creds::Okta(s) => {
-                typed!(Okta, SecurityMonitoringOktaIntegrationConfigCreateAttributes, SecurityMonitoringIntegrationTypeOkta, secrets: s)
-            }
-            Creds::CrowdStrike(s) => {
-                typed!(Crowdstrike, SecurityMonitoringCrowdStrikeIntegrationConfigCreateAttributes, SecurityMonitoringIntegrationTypeCrowdStrike, secrets: s)
-            }
-            Creds::SentinelOne(s) => {
-                typed!(Sentinelone, SecurityMonitoringSentinelOneIntegrationConfigCreateAttributes, SecurityMonitoringIntegrationTypeSentinelOne, secrets: s)
-            }
-            Creds::EntraId => typed!(
-                EntraId,
-                SecurityMonitoringEntraIdIntegrationConfigCreateAttributes,
-                SecurityMonitoringIntegrationTypeEntraId,
-            ),
-            Creds::Raw {
-                integration_type,
-                secrets,
-            } => {
-                let mut fields = raw_fields;
-                fields.insert(
-                    "integration_type".into(),
-                    Value::String(integration_type.as_str().to_owned()),
-                );
-                fields.insert("name".into(), Value::String(name));
-                fields.insert("domain".into(), Value::String(domain));
-                if let Some(settings) = settings {
-                    fields.insert("settings".into(), Value::Object(settings.0));
-                }
-                CreateAttributes::Unknown(RawAttributes::new(fields, None).with_secrets(secrets))
-            }
+        let parts = Parts {
+            name: Some(name),
+            domain: Some(domain),
+            enabled: None,
+            settings: (!settings.is_empty()).then_some(settings),
+            raw_fields,
         };
+        let attributes = create_attributes(&integration_type, Some(credentials.creds), parts)?;
         Ok(wire::SecurityMonitoringIntegrationConfigCreateRequest {
             data: wire::SecurityMonitoringIntegrationConfigCreateData {
                 attributes,
@@ -363,24 +259,4 @@ impl NewSync {
             },
         })
     }
-}
-
-/// Every secret string of a create body, to mask in anything echoed back.
-pub(crate) fn secret_strs(
-    body: &wire::SecurityMonitoringIntegrationConfigCreateRequest,
-) -> Vec<&str> {
-    let mut out = Vec::new();
-    match &body.data.attributes {
-        CreateAttributes::GoogleWorkspace(a) => a.secrets.secret_strs(&mut out),
-        CreateAttributes::Okta(a) => a.secrets.secret_strs(&mut out),
-        CreateAttributes::Crowdstrike(a) => a.secrets.secret_strs(&mut out),
-        CreateAttributes::Sentinelone(a) => a.secrets.secret_strs(&mut out),
-        CreateAttributes::EntraId(_) => {}
-        CreateAttributes::Unknown(raw) => {
-            if let Some(s) = raw.secrets() {
-                s.secret_strs(&mut out);
-            }
-        }
-    }
-    out
 }

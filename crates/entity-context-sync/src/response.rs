@@ -9,7 +9,7 @@ use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use crate::operation::RetryClass;
+use crate::policy::RetryClass;
 use crate::scrub::Scrubber;
 use crate::{Error, Operation, RateLimit};
 

@@ -8,8 +8,10 @@ use std::pin::Pin;
 
 use entity_context_sync_client::types as wire;
 
+use crate::attributes::Parts;
 use crate::credentials::SecretStrs;
 use crate::exec::Call;
+use crate::generated::validate_credentials_attributes;
 use crate::model::{AzureAppRegistrations, CredentialsCheck, Deleted};
 use crate::{
     Client, Credentials, Error, IntegrationConfig, IntegrationType, NewSync, Operation, Response,
@@ -64,7 +66,6 @@ impl<'c> EntityContextSyncs<'c> {
             retry,
             secrets: Vec::new(),
             integration_type: None,
-            gone_is_done: false,
         }
     }
 
@@ -239,7 +240,7 @@ impl CreateSync<'_> {
             .into_request()
             .inspect_err(|e| tracing::debug!(error = %e, "refused before sending"))?;
         let mut call = self.handler.call(Operation::Create, self.retry.as_ref());
-        call.secrets = crate::new_sync::secret_strs(&body);
+        body.data.attributes.secret_strs(&mut call.secrets);
         call.integration_type = Some(integration_type.as_str());
         let done = call
             .execute(|c| {
@@ -341,9 +342,9 @@ impl DeleteSync<'_> {
     pub async fn send(self) -> Result<Response<Deleted>> {
         check_id(&self.id)?;
         let id = self.id.as_str();
-        let mut call = self.handler.call(Operation::Delete, self.retry.as_ref());
-        call.gone_is_done = true;
-        let done = call
+        let done = self
+            .handler
+            .call(Operation::Delete, self.retry.as_ref())
             .execute(|c| async move { c.delete_security_monitoring_integration_config(id).await })
             .await?;
         let deleted = Deleted {
@@ -360,35 +361,18 @@ impl DeleteSync<'_> {
 }
 call_builder!(DeleteSync => Deleted);
 
-/// A 400 is the answer "not valid"; anything else is the error it is.
-fn credentials_check(result: Result<crate::exec::Done<()>>) -> Result<Response<CredentialsCheck>> {
-    match result {
-        Ok(done) => Ok(Response::new(
-            CredentialsCheck {
-                valid: true,
-                errors: Vec::new(),
-            },
-            done.status,
-            done.rate_limit,
-            done.attempts,
-        )),
-        Err(Error::Api {
-            status: 400,
-            errors,
-            rate_limit,
-            attempts,
-            ..
-        }) => Ok(Response::new(
-            CredentialsCheck {
-                valid: false,
-                errors,
-            },
-            400,
-            rate_limit,
-            attempts,
-        )),
-        Err(e) => Err(e),
-    }
+/// The answer of a credential check: without a body, the policy made a 400
+/// the answer "not valid".
+fn credentials_check(done: crate::exec::Done<()>) -> Response<CredentialsCheck> {
+    Response::new(
+        CredentialsCheck {
+            valid: done.body.is_some(),
+            errors: done.errors,
+        },
+        done.status,
+        done.rate_limit,
+        done.attempts,
+    )
 }
 
 /// A pending check of a configuration's stored credentials.
@@ -405,12 +389,12 @@ impl ValidateSync<'_> {
     pub async fn send(self) -> Result<Response<CredentialsCheck>> {
         check_id(&self.id)?;
         let id = self.id.as_str();
-        let result = self
+        let done = self
             .handler
             .call(Operation::Validate, self.retry.as_ref())
             .execute(|c| async move { c.validate_security_monitoring_integration_config(id).await })
-            .await;
-        credentials_check(result)
+            .await?;
+        Ok(credentials_check(done))
     }
 }
 call_builder!(ValidateSync => CredentialsCheck);
@@ -428,17 +412,31 @@ pub struct ValidateCredentials<'c> {
 impl ValidateCredentials<'_> {
     /// Sends the request; `valid: false` when Datadog answers 400.
     pub async fn send(self) -> Result<Response<CredentialsCheck>> {
-        crate::checks::check_domain(&self.domain)?;
-        self.credentials.validate()?;
         let integration_type = self.credentials.integration_type();
-        let body =
-            crate::credentials::validate_request(self.domain.clone(), self.credentials.clone());
+        crate::checks::check_domain(&self.domain)
+            .and_then(|()| self.credentials.check())
+            .map_err(|e| e.about(format!("{integration_type} credentials")))?;
+        let parts = Parts {
+            domain: Some(self.domain),
+            ..Parts::default()
+        };
+        let attributes = validate_credentials_attributes(
+            &integration_type,
+            Some(self.credentials.creds),
+            parts,
+        )?;
+        let body = wire::SecurityMonitoringIntegrationCredentialsValidateRequest {
+            data: wire::SecurityMonitoringIntegrationCredentialsValidateData {
+                attributes,
+                type_: wire::SecurityMonitoringIntegrationConfigResourceType::IntegrationConfig,
+            },
+        };
         let mut call = self
             .handler
             .call(Operation::ValidateCredentials, self.retry.as_ref());
-        self.credentials.secret_strs(&mut call.secrets);
+        body.data.attributes.secret_strs(&mut call.secrets);
         call.integration_type = Some(integration_type.as_str());
-        let result = call
+        let done = call
             .execute(|c| {
                 let body = &body;
                 async move {
@@ -446,8 +444,8 @@ impl ValidateCredentials<'_> {
                         .await
                 }
             })
-            .await;
-        credentials_check(result)
+            .await?;
+        Ok(credentials_check(done))
     }
 }
 call_builder!(ValidateCredentials => CredentialsCheck);

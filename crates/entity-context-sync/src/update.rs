@@ -1,15 +1,15 @@
 //! [`UpdateSync`]: a partial update (only what the caller sets is sent), in
-//! its per-source wire shape.
+//! its per-source wire shape (`update_attributes`, generated).
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
-use entity_context_sync_client::RawAttributes;
 use entity_context_sync_client::types as wire;
-use entity_context_sync_client::unions::SecurityMonitoringIntegrationConfigUpdateAttributes as UpdateAttributes;
 use serde_json::{Map, Value};
 
-use crate::credentials::{Creds, SecretStrs};
+use crate::attributes::Parts;
+use crate::credentials::SecretStrs;
+use crate::generated::update_attributes;
 use crate::syncs::{EntityContextSyncs, call_builder, check_id};
 use crate::{
     Credentials, Error, IntegrationConfig, IntegrationType, Operation, Response, Result,
@@ -100,8 +100,16 @@ impl<'c> UpdateSync<'c> {
             && self.credentials.is_none()
     }
 
-    /// Checks every field set; the first problem found is the error.
+    /// Checks every field set; the first problem found is the error, which
+    /// names the sync (its source type and id).
     pub fn validate(&self) -> Result<()> {
+        self.check().map_err(|e| {
+            let id: String = self.id.chars().take(64).collect();
+            e.about(format!("{} sync {id:?}", self.integration_type))
+        })
+    }
+
+    fn check(&self) -> Result<()> {
         check_id(&self.id)?;
         if self.is_empty() {
             return Err(Error::validation(
@@ -115,7 +123,7 @@ impl<'c> UpdateSync<'c> {
             self.settings.as_ref(),
         )?;
         if let Some(credentials) = &self.credentials {
-            credentials.validate()?;
+            credentials.check()?;
             let theirs = credentials.integration_type();
             if theirs != self.integration_type {
                 return Err(Error::validation(
@@ -126,11 +134,10 @@ impl<'c> UpdateSync<'c> {
                     ),
                 ));
             }
-            if self.integration_type == IntegrationType::EntraId {
-                // Entra ID's update schema has no `secrets`.
+            if credentials.is_empty() {
                 return Err(Error::validation(
                     "credentials",
-                    "ENTRA_ID syncs take no secrets",
+                    format!("{} syncs take no secrets", self.integration_type),
                 ));
             }
         }
@@ -140,24 +147,25 @@ impl<'c> UpdateSync<'c> {
     /// Sends the request (retrying per policy) and decodes the reply.
     pub async fn send(self) -> Result<Response<IntegrationConfig>> {
         self.validate()?;
-        let integration_type = self.integration_type.clone();
+        let parts = Parts {
+            name: self.name,
+            domain: self.domain,
+            enabled: self.enabled,
+            settings: self.settings,
+            raw_fields: Map::new(),
+        };
+        let creds = self.credentials.map(|c| c.creds);
+        let attributes = update_attributes(&self.integration_type, creds, parts)?;
         let body = wire::SecurityMonitoringIntegrationConfigUpdateRequest {
             data: wire::SecurityMonitoringIntegrationConfigUpdateData {
-                attributes: update_attributes(
-                    self.integration_type.clone(),
-                    self.name.clone(),
-                    self.domain.clone(),
-                    self.enabled,
-                    self.settings.clone(),
-                    self.credentials.clone(),
-                ),
+                attributes,
                 type_: wire::SecurityMonitoringIntegrationConfigResourceType::IntegrationConfig,
             },
         };
         let id = self.id.as_str();
         let mut call = self.handler.call(Operation::Update, self.retry.as_ref());
-        self.credentials.secret_strs(&mut call.secrets);
-        call.integration_type = Some(integration_type.as_str());
+        body.data.attributes.secret_strs(&mut call.secrets);
+        call.integration_type = Some(self.integration_type.as_str());
         let done = call
             .execute(|c| {
                 let body = &body;
@@ -171,128 +179,3 @@ impl<'c> UpdateSync<'c> {
     }
 }
 call_builder!(UpdateSync => IntegrationConfig);
-
-/// The update union for `t`: a typed variant, or raw attributes for a
-/// source type newer than the SDK (or raw credentials).
-fn update_attributes(
-    t: IntegrationType,
-    name: Option<String>,
-    domain: Option<String>,
-    enabled: Option<bool>,
-    settings: Option<Map<String, Value>>,
-    credentials: Option<Credentials>,
-) -> UpdateAttributes {
-    let settings_wire = settings
-        .clone()
-        .map(wire::SecurityMonitoringIntegrationConfigSettings);
-    macro_rules! typed {
-        ($variant:ident, $ty:ident, $tag:ident, $creds:ident) => {{
-            let secrets = match credentials.clone().map(|c| c.0) {
-                Some(Creds::$creds(s)) => Some(s),
-                _ => None,
-            };
-            UpdateAttributes::$variant(wire::$ty {
-                domain: domain.clone(),
-                enabled,
-                integration_type: wire::$tag::default(),
-                name: name.clone(),
-                secrets,
-                settings: settings_wire.clone(),
-            })
-        }};
-    }
-    let raw_creds = matches!(credentials.as_ref().map(|c| &c.0), Some(Creds::Raw { .. }));
-    match t {
-        _ if raw_creds => raw_update(&t, name, domain, enabled, settings, credentials),
-        IntegrationType::GoogleWorkspace => typed!(
-            GoogleWorkspace,
-            SecurityMonitoringGoogleWorkspaceIntegrationConfigUpdateAttributes,
-            SecurityMonitoringIntegrationTypeGoogleWorkspace,
-            GoogleWorkspace
-        ),
-        IntegrationType::Okta => typed!(
-            Okta,
-            SecurityMonitoringOktaIntegrationConfigUpdateAttributes,
-            SecurityMonitoringIntegrationTypeOkta,
-            Okta
-        ),
-        IntegrationType::Crowdstrike => typed!(
-            Crowdstrike,
-            SecurityMonitoringCrowdStrikeIntegrationConfigUpdateAttributes,
-            SecurityMonitoringIntegrationTypeCrowdStrike,
-            CrowdStrike
-        ),
-        IntegrationType::Sentinelone => typed!(
-            Sentinelone,
-            SecurityMonitoringSentinelOneIntegrationConfigUpdateAttributes,
-            SecurityMonitoringIntegrationTypeSentinelOne,
-            SentinelOne
-        ),
-        IntegrationType::EntraId => UpdateAttributes::EntraId(
-            wire::SecurityMonitoringEntraIdIntegrationConfigUpdateAttributes {
-                domain,
-                enabled,
-                integration_type: wire::SecurityMonitoringIntegrationTypeEntraId::default(),
-                name,
-                settings: settings_wire,
-            },
-        ),
-        _ => raw_update(&t, name, domain, enabled, settings, credentials),
-    }
-}
-
-fn raw_update(
-    t: &IntegrationType,
-    name: Option<String>,
-    domain: Option<String>,
-    enabled: Option<bool>,
-    settings: Option<Map<String, Value>>,
-    credentials: Option<Credentials>,
-) -> UpdateAttributes {
-    let mut fields = Map::new();
-    fields.insert(
-        "integration_type".into(),
-        Value::String(t.as_str().to_owned()),
-    );
-    if let Some(name) = name {
-        fields.insert("name".into(), Value::String(name));
-    }
-    if let Some(domain) = domain {
-        fields.insert("domain".into(), Value::String(domain));
-    }
-    if let Some(enabled) = enabled {
-        fields.insert("enabled".into(), Value::Bool(enabled));
-    }
-    if let Some(settings) = settings {
-        fields.insert("settings".into(), Value::Object(settings));
-    }
-    UpdateAttributes::Unknown(
-        RawAttributes::new(fields, None).with_secrets(credentials.and_then(raw_secrets)),
-    )
-}
-
-/// Credentials as the raw JSON of a `secrets` object.
-fn raw_secrets(credentials: Credentials) -> Option<entity_context_sync_client::SecretJson> {
-    match credentials.0 {
-        Creds::Raw { secrets, .. } => secrets,
-        Creds::EntraId => None,
-        // Typed secrets serialize to the same JSON the typed variant sends.
-        other => serde_json::to_value(RawView(&other)).ok().map(Into::into),
-    }
-}
-
-/// Serializes typed credentials as their `secrets` object.
-struct RawView<'a>(&'a Creds);
-
-impl serde::Serialize for RawView<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        match self.0 {
-            Creds::GoogleWorkspace(x) => x.serialize(s),
-            Creds::Okta(x) => x.serialize(s),
-            Creds::CrowdStrike(x) => x.serialize(s),
-            Creds::SentinelOne(x) => x.serialize(s),
-            Creds::EntraId => s.serialize_none(),
-            Creds::Raw { secrets, .. } => secrets.serialize(s),
-        }
-    }
-}

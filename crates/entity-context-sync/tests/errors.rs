@@ -94,7 +94,7 @@ async fn forbidden_403_lists_every_error() {
     );
     assert_eq!(
         err.to_string(),
-        "create: Datadog API error 403 Forbidden: Forbidden; Failed permission authorization checks"
+        "create: Datadog API error 403 Forbidden: Forbidden; Failed permission authorization checks; create needs the manage_integrations permission: check that the application key's user or service account has it, that DD_API_KEY and DD_APP_KEY belong to the same organization, and that DD_SITE is that organization's site"
     );
     assert_eq!(err.status(), Some(403));
     assert!(!err.is_retryable());

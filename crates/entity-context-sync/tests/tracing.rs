@@ -266,7 +266,7 @@ async fn refused_create_is_an_event_and_opens_no_span() {
     assert_eq!(refused.len(), 1);
     assert_eq!(
         refused[0].fields.get("error").map(String::as_str),
-        Some("invalid name: must not be empty or only whitespace")
+        Some("invalid name: must not be empty or only whitespace (OKTA sync)")
     );
     let err = client
         .entity_context_syncs()

@@ -77,7 +77,7 @@ async fn whitespace_name() {
     println!("validation Display: {err}");
     assert_eq!(
         err.to_string(),
-        "invalid name: must not be empty or only whitespace"
+        "invalid name: must not be empty or only whitespace (GOOGLE_WORKSPACE sync)"
     );
 }
 
@@ -124,7 +124,7 @@ async fn domain_with_scheme() {
     .await;
     assert_eq!(
         err.to_string(),
-        "invalid domain: must be a bare domain such as `example.com`, without a scheme"
+        "invalid domain: must be a bare domain such as `example.com`, without a scheme (GOOGLE_WORKSPACE sync \"n\")"
     );
 }
 
@@ -183,7 +183,7 @@ async fn oversized_domain() {
 async fn raw_known_types_without_their_secrets_name_their_own_key_and_constructor() {
     for (t, key, constructor) in [
         ("OKTA", "api_token", "Credentials::okta"),
-        ("SENTINELONE", "api_token", "Credentials::sentinel_one"),
+        ("SENTINELONE", "api_token", "Credentials::sentinelone"),
         ("CROWDSTRIKE", "client_id", "Credentials::crowdstrike"),
         (
             "GOOGLE_WORKSPACE",
@@ -504,7 +504,7 @@ async fn admin_email_on_a_source_other_than_google_workspace() {
         refused(
             sync.admin_email(SECRET),
             "secrets.admin_email",
-            "applies to Google Workspace syncs only",
+            "applies to GOOGLE_WORKSPACE credentials only",
         )
         .await;
     }
@@ -747,4 +747,47 @@ async fn first_problem_wins_and_nothing_is_sent_for_any_of_many_bad_syncs() {
         ]
     );
     assert_eq!(mock.calls(), 0);
+}
+
+#[tokio::test]
+async fn secrets_with_control_characters_are_refused_naming_the_sync() {
+    let err = refused(
+        NewSync::okta("Okta prod", "acme.okta.com", format!("{TOKEN}\n")),
+        "secrets.api_token",
+        "must not contain control characters (found U+000A at its end",
+    )
+    .await;
+    assert_eq!(
+        err.to_string(),
+        "invalid secrets.api_token: must not contain control characters (found U+000A at its end: trim the line break a file or a shell left) (OKTA sync \"Okta prod\")"
+    );
+    for token in [
+        format!("a\tb{TOKEN}"),
+        format!("{TOKEN}\r\nX"),
+        format!("\u{0}{TOKEN}"),
+    ] {
+        refused(
+            NewSync::sentinel_one("S1", "usea1.sentinelone.net", token),
+            "secrets.api_token",
+            "must not contain control characters",
+        )
+        .await;
+    }
+    refused(
+        NewSync::crowdstrike(
+            "CS",
+            "api.crowdstrike.com",
+            CS_ID,
+            format!("{CS_SECRET}\u{1b}[2J"),
+        ),
+        "secrets.client_secret",
+        "control characters (found U+001B)",
+    )
+    .await;
+    refused(
+        gws("n", "siem-test.com").admin_email("admin@example.com\n"),
+        "secrets.admin_email",
+        "control characters",
+    )
+    .await;
 }

@@ -21,20 +21,26 @@ use crate::spec::Spec;
 #[derive(Debug, Clone)]
 pub(super) struct SecretStruct {
     pub(super) ty: Replaced,
-    description: String,
-    fields: Vec<Field>,
+    pub(super) description: String,
+    /// By name (the wire order of the struct's fields).
+    pub(super) fields: Vec<Field>,
+    /// The required properties, in the order of the schema's `required` list.
+    pub(super) required: Vec<String>,
     /// Additional properties are allowed: kept in `extra`.
-    extra: bool,
+    pub(super) extra: bool,
 }
 
+/// One property of a [`SecretStruct`].
 #[derive(Debug, Clone)]
-struct Field {
-    wire: String,
-    ident: String,
-    description: Option<String>,
-    required: bool,
+pub(super) struct Field {
+    /// The property's name on the wire.
+    pub(super) wire: String,
+    /// The Rust field name.
+    pub(super) ident: String,
+    pub(super) description: Option<String>,
+    pub(super) required: bool,
     /// `None`: a secret string; `Some(name)`: another write-only struct.
-    nested: Option<String>,
+    pub(super) nested: Option<String>,
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -85,13 +91,16 @@ fn secret_struct(name: &str, schema: &Value, file: &Path) -> Result<SecretStruct
     if schema.get("type").and_then(Value::as_str) != Some("object") {
         return Err(problem("is not `type: object`".to_string()));
     }
-    let required: BTreeSet<&str> = schema
+    let required_order: Vec<String> = schema
         .get("required")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
+        .filter(|r| properties(schema).any(|(name, _)| name == r))
+        .map(str::to_string)
         .collect();
+    let required: BTreeSet<&str> = required_order.iter().map(String::as_str).collect();
     let mut fields = Vec::new();
     for (wire, prop) in properties(schema) {
         let nested = match (
@@ -142,13 +151,14 @@ fn secret_struct(name: &str, schema: &Value, file: &Path) -> Result<SecretStruct
             .unwrap_or(name)
             .to_string(),
         fields,
+        required: required_order,
         extra,
     })
 }
 
 /// `api_token` stays; a keyword (`type`) gets a trailing `_`; anything that is
 /// not snake_case ASCII is refused.
-fn field_ident(wire: &str) -> Option<String> {
+pub(super) fn field_ident(wire: &str) -> Option<String> {
     if wire.is_empty()
         || !wire
             .chars()

@@ -24,15 +24,28 @@ use crate::spec::Spec;
 pub(super) struct Union {
     pub(super) ty: Replaced,
     description: String,
-    property: String,
-    /// (discriminator value, variant name, member type name), in mapping order.
-    variants: Vec<(String, String, String)>,
+    pub(super) property: String,
+    /// One per mapping value, in mapping order.
+    pub(super) variants: Vec<Variant>,
+}
+
+/// One member of a [`Union`].
+#[derive(Debug, Clone)]
+pub(super) struct Variant {
+    /// The discriminator value (`OKTA`).
+    pub(super) value: String,
+    /// The variant's name (`Okta`).
+    pub(super) name: String,
+    /// typify's name for the member type.
+    pub(super) member: String,
+    /// The member's component schema.
+    pub(super) schema: String,
 }
 
 impl Union {
     /// The member types typify must generate.
     pub(super) fn members(&self) -> impl Iterator<Item = &str> {
-        self.variants.iter().map(|v| v.2.as_str())
+        self.variants.iter().map(|v| v.member.as_str())
     }
 }
 
@@ -79,7 +92,7 @@ fn union(spec: &Spec, name: &str, schema: &Value, file: &Path) -> Result<Union, 
         .ok_or_else(|| {
             problem("has no `discriminator.mapping`; list each value's schema".to_string())
         })?;
-    let mut variants: Vec<(String, String, String)> = Vec::new();
+    let mut variants: Vec<Variant> = Vec::new();
     let mut mapped = BTreeSet::new();
     for (value, target) in mapping {
         let target = target
@@ -130,16 +143,21 @@ fn union(spec: &Spec, name: &str, schema: &Value, file: &Path) -> Result<Union, 
                 "maps `{value}`, whose variant name would be `{variant}`, {why}; variants are named after the mapping values"
             )));
         }
-        if let Some(other) = variants.iter().find(|v| v.1 == variant) {
+        if let Some(other) = variants.iter().find(|v| v.name == variant) {
             return Err(problem(format!(
                 "maps both `{}` and `{value}` to the variant name `{variant}`; variants are named after the mapping values, so they must differ in more than case and punctuation",
-                other.0
+                other.value
             )));
         }
         let type_name = typify_name(target)
             .ok_or_else(|| problem(format!("member `{target}` is not an ASCII name")))?;
         mapped.insert(target);
-        variants.push((value.clone(), variant, type_name));
+        variants.push(Variant {
+            value: value.clone(),
+            name: variant,
+            member: type_name,
+            schema: target.to_string(),
+        });
     }
     if let Some(missing) = members.iter().find(|m| !mapped.contains(*m)) {
         return Err(problem(format!(
@@ -228,24 +246,26 @@ fn union_tokens(u: &Union) -> TokenStream {
     let name_str = u.ty.type_name.as_str();
     let description = &u.description;
     let property = &u.property;
-    let values: Vec<&String> = u.variants.iter().map(|v| &v.0).collect();
+    let values: Vec<&String> = u.variants.iter().map(|v| &v.value).collect();
     let variants: Vec<Ident> = u
         .variants
         .iter()
-        .map(|v| Ident::new(&v.1, Span::call_site()))
+        .map(|v| Ident::new(&v.name, Span::call_site()))
         .collect();
     let members: Vec<TokenStream> = u
         .variants
         .iter()
         .map(|v| {
-            let member = Ident::new(&v.2, Span::call_site());
+            let member = Ident::new(&v.member, Span::call_site());
             quote! { ::#krate::types::#member }
         })
         .collect();
-    let docs = u
-        .variants
-        .iter()
-        .map(|v| format!("`{}`: [`{}`](::{CLIENT_CRATE}::types::{}).", v.0, v.2, v.2));
+    let docs = u.variants.iter().map(|v| {
+        format!(
+            "`{}`: [`{}`](::{CLIENT_CRATE}::types::{}).",
+            v.value, v.member, v.member
+        )
+    });
     let unknown_doc = format!(
         "A `{property}` this version of the SDK does not know, as raw attributes (also the escape hatch to send one)."
     );
