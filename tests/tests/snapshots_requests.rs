@@ -12,7 +12,7 @@ mod snapshots_support;
 
 use std::collections::BTreeSet;
 
-use entity_context_sync::{Client, NewSync, RetryPolicy, ServiceAccountKey, Site};
+use entity_context_sync::{Client, Credentials, NewSync, RetryPolicy, ServiceAccountKey, Site};
 use entity_context_sync_tests::{
     REDACTED, Recorded, Recorder, SEED_REQUEST, SERVICE_ACCOUNT_KEY, SPEC, TEST_API_KEY,
     TEST_APP_KEY, json, service_account_key,
@@ -309,6 +309,29 @@ async fn unicode_name_domain_and_settings_are_sent_verbatim() {
     );
 }
 
+/// A value for every property of the secrets schema `schema`: its example
+/// (the key file fixture for a service account key), or a made-up secret.
+fn sample_secrets(spec: &Value, schema: &str) -> Value {
+    let properties = spec["components"]["schemas"][schema]["properties"]
+        .as_object()
+        .expect("a secrets schema with properties");
+    let sample = properties
+        .iter()
+        .map(|(name, property)| {
+            let value = match property["$ref"].as_str().and_then(|r| r.rsplit('/').next()) {
+                Some(_) if name == "service_account_json" => json(SERVICE_ACCOUNT_KEY),
+                Some(nested) => sample_secrets(spec, nested),
+                None => property["example"]
+                    .as_str()
+                    .map_or_else(|| format!("sample-{name}-s3cr3t"), str::to_string)
+                    .into(),
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    Value::Object(sample)
+}
+
 /// The `properties` of a component schema of the fragment, and its `required`.
 fn schema_fields(spec: &Value, schema: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let s = &spec["components"]["schemas"][schema];
@@ -346,47 +369,43 @@ async fn request_bodies_match_the_variant_schemas_field_for_field() {
         .as_object()
         .expect("a discriminator mapping");
     assert_eq!(union["discriminator"]["propertyName"], "integration_type");
-    let cases: Vec<(&str, NewSync, Option<&str>)> = vec![
-        (
-            "GOOGLE_WORKSPACE",
-            NewSync::google_workspace("n", "siem-test.com", service_account_key())
-                .admin_email("admin-s3cr3t@siem-test.com")
-                .setting("k", 1),
-            Some("SecurityMonitoringIntegrationConfigGoogleWorkspaceSecrets"),
-        ),
-        (
-            "OKTA",
-            NewSync::okta("n", "siem-test.okta.com", "okta-s3cr3t-token").setting("k", 1),
-            Some("SecurityMonitoringIntegrationConfigOktaSecrets"),
-        ),
-        (
-            "ENTRA_ID",
-            NewSync::entra_id("n", "siem-test.onmicrosoft.com").setting("k", 1),
-            None,
-        ),
-        (
-            "CROWDSTRIKE",
-            NewSync::crowdstrike(
-                "n",
-                "api.crowdstrike.com",
-                "cs-id-s3cr3t",
-                "cs-secret-s3cr3t",
-            )
-            .setting("k", 1),
-            Some("SecurityMonitoringIntegrationConfigCrowdStrikeSecrets"),
-        ),
-        (
-            "SENTINELONE",
-            NewSync::sentinel_one("n", "usea1.sentinelone.net", "s1-s3cr3t-token").setting("k", 1),
-            Some("SecurityMonitoringIntegrationConfigSentinelOneSecrets"),
-        ),
-    ];
-    assert_eq!(
-        mapping.keys().cloned().collect::<BTreeSet<_>>(),
-        cases.iter().map(|(t, ..)| t.to_string()).collect(),
-        "one case per source type of the fragment"
+    // One case per source type of the fragment, built from the schemas
+    // alone (every secret set, the optional ones too), so a source type the
+    // fragment gains is covered without a new case here.
+    let cases: Vec<(String, NewSync, Option<String>)> = mapping
+        .iter()
+        .map(|(tag, target)| {
+            let variant = target
+                .as_str()
+                .and_then(|r| r.rsplit('/').next())
+                .expect("a $ref");
+            let member = &spec["components"]["schemas"][variant];
+            let domain = member["properties"]["domain"]["example"]
+                .as_str()
+                .unwrap_or("siem-test.com");
+            let secrets_schema = member["properties"]["secrets"]["$ref"]
+                .as_str()
+                .and_then(|r| r.rsplit('/').next())
+                .map(str::to_string);
+            let secrets = secrets_schema
+                .as_deref()
+                .map_or(Value::Null, |schema| sample_secrets(&spec, schema));
+            let credentials = Credentials::from_value(tag.as_str(), secrets)
+                .unwrap_or_else(|e| panic!("{tag}: sample secrets: {e}"));
+            assert!(
+                !credentials.integration_type().is_unknown(),
+                "{tag}: a typed source"
+            );
+            let sync = NewSync::with_credentials("n", domain, credentials).setting("k", 1);
+            (tag.clone(), sync, secrets_schema)
+        })
+        .collect();
+    assert!(
+        cases.len() >= 5,
+        "the fragment's five source types at least"
     );
     for (tag, sync, secrets_schema) in cases {
+        let tag = tag.as_str();
         let variant = mapping[tag]
             .as_str()
             .and_then(|r| r.rsplit('/').next())
@@ -416,7 +435,7 @@ async fn request_bodies_match_the_variant_schemas_field_for_field() {
             BTreeSet::from(["attributes".to_string(), "type".to_string()])
         );
         assert_eq!(sent.body["data"]["type"], "integration_config");
-        match secrets_schema {
+        match secrets_schema.as_deref() {
             None => assert!(!properties.contains("secrets"), "{tag}"),
             Some(schema) => {
                 let (secret_props, secret_required) = schema_fields(&spec, schema);

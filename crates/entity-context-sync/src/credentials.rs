@@ -65,6 +65,54 @@ impl Credentials {
         })
     }
 
+    /// Credentials from their secrets by name, as a JSON object (a
+    /// configuration file's, a tool's): the typed credentials of a source
+    /// type this SDK knows, checked like its constructor's (a missing,
+    /// mistyped or empty secret is an error naming it), or the escape hatch
+    /// ([`raw`](Self::raw)) for a newer one. `null` or `{}` for a source
+    /// type that takes no secrets.
+    ///
+    /// ```
+    /// use entity_context_sync::{Credentials, IntegrationType};
+    /// let okta = Credentials::from_value("OKTA", serde_json::json!({ "api_token": "00exampleToken" }))?;
+    /// assert_eq!(okta.integration_type(), IntegrationType::Okta);
+    /// assert!(Credentials::from_value("OKTA", serde_json::json!({})).is_err());
+    /// # Ok::<(), entity_context_sync::Error>(())
+    /// ```
+    pub fn from_value(
+        integration_type: impl Into<IntegrationType>,
+        secrets: Value,
+    ) -> Result<Self> {
+        let t = integration_type.into();
+        let secrets = match secrets {
+            Value::Null => None,
+            Value::Object(map) if map.is_empty() => None,
+            other => Some(SecretJson::from(other)),
+        };
+        let raw = Self::from_creds(Creds::Raw {
+            integration_type: t.clone(),
+            secrets,
+        });
+        raw.validate()?;
+        let Creds::Raw { secrets, .. } = &raw.creds else {
+            return Ok(raw);
+        };
+        let Some(known) = Creds::known(&t) else {
+            return Ok(raw);
+        };
+        // Checked above as raw secrets of this type: the typed ones decode.
+        let value = secrets
+            .as_ref()
+            .map_or(Value::Null, |s| s.expose_secret().clone());
+        let creds = (known.typed)(value).map_err(|_| {
+            Error::validation(
+                "secrets",
+                format!("do not match the {t} secrets (use {})", known.constructor),
+            )
+        })?;
+        Ok(Self::from_creds(creds))
+    }
+
     /// The source type these credentials are for.
     pub fn integration_type(&self) -> IntegrationType {
         self.creds.integration_type()

@@ -247,3 +247,73 @@ pub fn xtask_bin(args: &[&str]) -> Output {
         .output()
         .expect("run the xtask binary")
 }
+
+/// The fragment with a sixth source type planted the way Datadog added
+/// CrowdStrike and SentinelOne on 2026-07-17: the enum value (and its
+/// varname), a single-value tag schema, a secrets schema with one required
+/// string (`api_key`), create, update and credential-validation member
+/// schemas, and a `oneOf` entry with its mapping in each of the three unions.
+/// Each new schema is a copy of Okta's, renamed.
+pub fn plant_source(text: &str, value: &str, schema_word: &str) -> String {
+    use serde_yaml::Value as Y;
+    edit_yaml(text, |doc| {
+        let schemas = at(doc, &["components", "schemas"]);
+        for list in ["enum", "x-enum-varnames"] {
+            let values = schemas["SecurityMonitoringIntegrationType"][list]
+                .as_sequence_mut()
+                .expect("the source type enum");
+            values.push(Y::String(value.to_string()));
+        }
+        let renamed =
+            |from: &str| -> String { from.replace("Okta", schema_word).replace("OKTA", value) };
+        let copy = |schemas: &mut Y, from: &str| {
+            let text = serde_yaml::to_string(&schemas[from]).expect("serialize");
+            let text = text
+                .replace("Okta", schema_word)
+                .replace("OKTA", value)
+                .replace("api_token", "api_key");
+            let new: Y = serde_yaml::from_str(&text).expect("parse");
+            let name = renamed(from);
+            schemas
+                .as_mapping_mut()
+                .expect("schemas")
+                .insert(Y::String(name), new);
+        };
+        for from in [
+            "SecurityMonitoringIntegrationTypeOkta",
+            "SecurityMonitoringIntegrationConfigOktaSecrets",
+            "SecurityMonitoringOktaIntegrationConfigCreateAttributes",
+            "SecurityMonitoringOktaIntegrationConfigUpdateAttributes",
+            "SecurityMonitoringOktaIntegrationCredentialsValidateAttributes",
+        ] {
+            copy(schemas, from);
+        }
+        for (union, member) in [
+            (
+                "SecurityMonitoringIntegrationConfigCreateAttributes",
+                "SecurityMonitoringOktaIntegrationConfigCreateAttributes",
+            ),
+            (
+                "SecurityMonitoringIntegrationConfigUpdateAttributes",
+                "SecurityMonitoringOktaIntegrationConfigUpdateAttributes",
+            ),
+            (
+                "SecurityMonitoringIntegrationCredentialsValidateAttributes",
+                "SecurityMonitoringOktaIntegrationCredentialsValidateAttributes",
+            ),
+        ] {
+            let reference = format!("#/components/schemas/{}", renamed(member));
+            let u = &mut schemas[union];
+            let mut entry = serde_yaml::Mapping::new();
+            entry.insert(Y::String("$ref".into()), Y::String(reference.clone()));
+            u["oneOf"]
+                .as_sequence_mut()
+                .expect("oneOf")
+                .push(Y::Mapping(entry));
+            u["discriminator"]["mapping"]
+                .as_mapping_mut()
+                .expect("mapping")
+                .insert(Y::String(value.to_string()), Y::String(reference));
+        }
+    })
+}
