@@ -15,7 +15,9 @@ use schemars08::schema::{InstanceType, SchemaObject};
 use serde_json::Value;
 
 pub mod facade;
+pub mod fake;
 mod features;
+mod mockdoc;
 mod secrets;
 mod send;
 mod types;
@@ -77,19 +79,23 @@ pub fn generate(root: &Path, spec_rel: &Path) -> Result<Vec<GeneratedFile>, Erro
         let mut generator = Generator::new(&settings);
         generator.httpmock(&spec.doc, CLIENT_CRATE)
     })?;
-    let facade = facade::generate(&facade::Input {
+    let mock = mockdoc::document(mock, &spec, spec_rel)?;
+    let input = facade::Input {
         spec: &spec,
         file: spec_rel,
         enums: &enums,
         unions: &unions,
         secrets: &secret_structs,
         types: &types,
-    })?;
+    };
+    let facade = facade::generate(&input)?;
+    let fake = fake::generate(&input)?;
 
     Ok(vec![
         render(CLIENT_OUT, spec_rel, client, Requests::Tune)?,
         render(HTTPMOCK_OUT, spec_rel, mock, Requests::None)?,
         render(facade::FACADE_OUT, spec_rel, facade, Requests::None)?,
+        render(fake::FAKE_OUT, spec_rel, fake, Requests::None)?,
     ])
 }
 

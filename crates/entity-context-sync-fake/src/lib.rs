@@ -3,6 +3,8 @@
 
 mod faults;
 mod front;
+#[rustfmt::skip]
+mod generated;
 mod rate_limit;
 #[cfg(feature = "raw")]
 pub mod raw;
@@ -21,5 +23,5 @@ pub use record::{REDACTED, RecordedRequest};
 pub use routes::API_PATH;
 pub use server::{Builder, FAKE_API_KEY, FAKE_APP_KEY, FakeDatadog};
 pub use shared::default_azure_app_registrations;
-pub use spec::operation_ids;
+pub use spec::{operation_ids, source_types};
 pub use state::{INVALID_SECRET_PREFIX, SeedConfig};

@@ -1,99 +1,132 @@
-//! The ten operations, each answering only if the embedded fragment defines
-//! its operationId (404 otherwise), with its request body checked against the
-//! fragment's schema first.
+//! The operations' handlers, one row per operationId of the spec: a request
+//! is routed by the spec's method and path (`spec::Spec::route`), its body
+//! checked against the operation's schema, then handed to the row's handler.
+//! An operation the spec gains before the fake has a handler for it gets a
+//! `501` (and a test that fails naming it).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Query, State};
+use axum::http::{Method, StatusCode, Uri};
 use axum::response::Response;
-use axum::routing::{get, post};
 use serde_json::Value;
 
 use crate::front::front;
 use crate::reply;
 use crate::shared::Shared;
-use crate::spec::{Spec, spec};
+use crate::spec::{Route, spec, takes_no_secrets};
 use crate::state::{SeedConfig, invalid_secrets};
 
 /// The path of the resource, relative to the base URL.
 pub const API_PATH: &str = "/api/v2/security_monitoring/configuration/integration_config";
 
-/// operationIds (Datadog's names).
-pub(crate) mod op {
-    pub(crate) const LIST: &str = "ListSecurityMonitoringIntegrationConfigs";
-    pub(crate) const CREATE: &str = "CreateSecurityMonitoringIntegrationConfig";
-    pub(crate) const AZURE: &str = "GetEntraIdAzureAppRegistrations";
-    pub(crate) const VALIDATE_CREDENTIALS: &str =
-        "ValidateSecurityMonitoringIntegrationCredentials";
-    pub(crate) const DELETE: &str = "DeleteSecurityMonitoringIntegrationConfig";
-    pub(crate) const GET: &str = "GetSecurityMonitoringIntegrationConfig";
-    pub(crate) const UPDATE: &str = "UpdateSecurityMonitoringIntegrationConfig";
-    pub(crate) const VALIDATE_CONFIG: &str = "ValidateSecurityMonitoringIntegrationConfig";
-    pub(crate) const ACTIVATE: &str = "ActivateIntegration";
-    pub(crate) const DEACTIVATE: &str = "DeactivateIntegration";
-}
-
-/// Source types that need no credentials, so `activate` accepts them.
-const NO_CREDENTIAL_TYPES: [&str; 1] = ["ENTRA_ID"];
-/// Source types known when the fragment lists none.
-const KNOWN_TYPES: [&str; 5] = [
-    "GOOGLE_WORKSPACE",
-    "OKTA",
-    "ENTRA_ID",
-    "CROWDSTRIKE",
-    "SENTINELONE",
-];
 /// The name of a config `activate` creates when the request names none.
 const ACTIVATED_NAME: &str = "Entra ID";
 
-type Shr = State<Arc<Shared>>;
+/// One request, routed and checked.
+struct Req {
+    /// The path parameters, percent-decoded.
+    params: BTreeMap<String, String>,
+    /// The query parameters.
+    query: HashMap<String, String>,
+    /// The JSON body, valid for the operation's schema (`None`: it has none).
+    body: Option<Value>,
+}
 
-/// The router: every route behind the [`front`] layer.
+impl Req {
+    fn param(&self, name: &str) -> &str {
+        self.params.get(name).map_or("", String::as_str)
+    }
+}
+
+type Handler = fn(&Shared, Req) -> Response;
+
+/// What the fake does for each operation (Datadog's operationIds).
+const HANDLERS: &[(&str, Handler)] = &[
+    ("ListSecurityMonitoringIntegrationConfigs", list),
+    ("CreateSecurityMonitoringIntegrationConfig", create),
+    ("GetEntraIdAzureAppRegistrations", azure_app_registrations),
+    (
+        "ValidateSecurityMonitoringIntegrationCredentials",
+        validate_credentials,
+    ),
+    ("DeleteSecurityMonitoringIntegrationConfig", delete),
+    ("GetSecurityMonitoringIntegrationConfig", get_one),
+    ("UpdateSecurityMonitoringIntegrationConfig", update),
+    (
+        "ValidateSecurityMonitoringIntegrationConfig",
+        validate_stored,
+    ),
+    ("ActivateIntegration", activate),
+    ("DeactivateIntegration", deactivate),
+];
+
+/// The router: every request behind the [`front`] layer, then [`dispatch`].
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    let one = format!("{API_PATH}/{{segment}}");
     Router::new()
-        .route(API_PATH, get(list).post(create))
-        .route(&format!("{API_PATH}/validate"), post(validate_credentials))
-        .route(
-            &format!("{API_PATH}/entra_id/azure_app_registrations"),
-            get(azure_app_registrations),
-        )
-        .route(&one, get(get_one).patch(update).delete(delete))
-        .route(&format!("{one}/validate"), post(validate_stored))
-        .route(&format!("{one}/activate"), post(activate))
-        .route(&format!("{one}/deactivate"), post(deactivate))
-        .fallback(|| async { reply::not_found() })
-        .method_not_allowed_fallback(|| async {
-            reply::errors(StatusCode::METHOD_NOT_ALLOWED, ["Method not allowed"])
-        })
+        .fallback(dispatch)
         .layer(axum::middleware::from_fn_with_state(shared.clone(), front))
         .with_state(shared)
 }
 
-/// The fragment, if it defines `operation`; the reply to send otherwise.
-fn require(operation: &str) -> Result<&'static Spec, Response> {
-    let spec = spec().map_err(|e| {
-        reply::errors(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            [format!("fake: the embedded fragment does not parse: {e}")],
-        )
-    })?;
-    match spec.operation(operation) {
-        Some(_) => Ok(spec),
-        None => Err(reply::not_found()),
-    }
+/// Routes by the spec, checks the body, runs the operation's handler.
+async fn dispatch(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    bytes: Bytes,
+) -> Response {
+    let spec = match spec() {
+        Ok(spec) => spec,
+        Err(e) => {
+            return reply::errors(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [format!("fake: the embedded spec does not parse: {e}")],
+            );
+        }
+    };
+    let (id, params) = match spec.route(method.as_str(), uri.path()) {
+        Route::Operation(id, params) => (id, params),
+        Route::WrongMethod => {
+            return reply::errors(StatusCode::METHOD_NOT_ALLOWED, ["Method not allowed"]);
+        }
+        Route::NotFound => return reply::not_found(),
+    };
+    let Some((_, handler)) = HANDLERS.iter().find(|(op, _)| *op == id) else {
+        return reply::errors(
+            StatusCode::NOT_IMPLEMENTED,
+            [format!(
+                "fake: the operation {id} is in the spec but not implemented by the fake"
+            )],
+        );
+    };
+    let Ok(Query(query)) = Query::<HashMap<String, String>>::try_from_uri(&uri) else {
+        return reply::bad_request(["query: is not a valid query string"]);
+    };
+    let body = match checked_body(spec.operation(id).and_then(|op| op.body.as_ref()), &bytes) {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    handler(
+        &shared,
+        Req {
+            params,
+            query,
+            body,
+        },
+    )
 }
 
-/// The request body of `operation`, parsed and checked against its schema.
-/// `None` when the body is empty and optional, or the operation takes none.
-fn checked_body(operation: &str, bytes: &[u8]) -> Result<Option<Value>, Response> {
-    let spec = require(operation)?;
-    let Some(body) = spec.operation(operation).and_then(|op| op.body.as_ref()) else {
+/// The request body, parsed and checked against its schema. `None` when
+/// the body is empty and optional, or the operation takes none.
+fn checked_body(
+    body: Option<&crate::spec::RequestBody>,
+    bytes: &[u8],
+) -> Result<Option<Value>, Response> {
+    let Some(body) = body else {
         return Ok(None);
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -111,7 +144,9 @@ fn checked_body(operation: &str, bytes: &[u8]) -> Result<Option<Value>, Response
             e.column()
         )])
     })?;
-    let problems = spec.validate(&body.schema, &value);
+    let problems = spec()
+        .map(|s| s.validate(&body.schema, &value))
+        .unwrap_or_default();
     if problems.is_empty() {
         Ok(Some(value))
     } else {
@@ -127,28 +162,8 @@ fn string(map: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
     map.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-fn id_of(path: Result<Path<String>, PathRejection>) -> Result<String, Response> {
-    path.map(|Path(id)| id).map_err(|_| reply::not_found())
-}
-
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(response) => return response,
-        }
-    };
-}
-
-async fn list(
-    State(shared): Shr,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    tri!(require(op::LIST));
-    let Ok(Query(query)) = query else {
-        return reply::bad_request(["query: is not a valid query string"]);
-    };
-    let filter = query.get("filter[integration_type]");
+fn list(shared: &Shared, req: Req) -> Response {
+    let filter = req.query.get("filter[integration_type]");
     let inner = shared.lock();
     let data: Vec<Value> = inner
         .store
@@ -160,9 +175,8 @@ async fn list(
     reply::data(Value::Array(data))
 }
 
-async fn create(State(shared): Shr, bytes: Bytes) -> Response {
-    let body = tri!(checked_body(op::CREATE, &bytes));
-    let Some(attrs) = attributes(body.as_ref()) else {
+fn create(shared: &Shared, req: Req) -> Response {
+    let Some(attrs) = attributes(req.body.as_ref()) else {
         return reply::bad_request(["data.attributes: is required"]);
     };
     let (Some(integration_type), Some(domain)) =
@@ -182,27 +196,19 @@ async fn create(State(shared): Shr, bytes: Bytes) -> Response {
     reply::data(inner.store.insert(seed).to_data())
 }
 
-async fn get_one(State(shared): Shr, path: Result<Path<String>, PathRejection>) -> Response {
-    tri!(require(op::GET));
-    let id = tri!(id_of(path));
-    match shared.lock().store.get(&id) {
+fn get_one(shared: &Shared, req: Req) -> Response {
+    match shared.lock().store.get(req.param("integration_config_id")) {
         Some(config) => reply::data(config.to_data()),
         None => reply::not_found(),
     }
 }
 
-async fn update(
-    State(shared): Shr,
-    path: Result<Path<String>, PathRejection>,
-    bytes: Bytes,
-) -> Response {
-    let body = tri!(checked_body(op::UPDATE, &bytes));
-    let id = tri!(id_of(path));
+fn update(shared: &Shared, req: Req) -> Response {
     let mut inner = shared.lock();
-    let Some(config) = inner.store.get_mut(&id) else {
+    let Some(config) = inner.store.get_mut(req.param("integration_config_id")) else {
         return reply::not_found();
     };
-    let Some(attrs) = attributes(body.as_ref()) else {
+    let Some(attrs) = attributes(req.body.as_ref()) else {
         return reply::bad_request(["data.attributes: is required"]);
     };
     if let Some(sent) = string(attrs, "integration_type")
@@ -233,10 +239,12 @@ async fn update(
     reply::data(config.to_data())
 }
 
-async fn delete(State(shared): Shr, path: Result<Path<String>, PathRejection>) -> Response {
-    tri!(require(op::DELETE));
-    let id = tri!(id_of(path));
-    if shared.lock().store.remove(&id) {
+fn delete(shared: &Shared, req: Req) -> Response {
+    if shared
+        .lock()
+        .store
+        .remove(req.param("integration_config_id"))
+    {
         reply::empty(StatusCode::NO_CONTENT)
     } else {
         reply::not_found()
@@ -257,50 +265,34 @@ fn credentials_verdict(prefix: &str, secrets: Option<&Value>) -> Response {
     }
 }
 
-async fn validate_stored(
-    State(shared): Shr,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    tri!(require(op::VALIDATE_CONFIG));
-    let id = tri!(id_of(path));
-    match shared.lock().store.get(&id) {
+fn validate_stored(shared: &Shared, req: Req) -> Response {
+    match shared.lock().store.get(req.param("integration_config_id")) {
         Some(config) => credentials_verdict("secrets.", config.secrets.as_ref()),
         None => reply::not_found(),
     }
 }
 
-async fn validate_credentials(bytes: Bytes) -> Response {
-    let body = tri!(checked_body(op::VALIDATE_CREDENTIALS, &bytes));
-    let secrets = attributes(body.as_ref()).and_then(|a| a.get("secrets"));
+fn validate_credentials(_: &Shared, req: Req) -> Response {
+    let secrets = attributes(req.body.as_ref()).and_then(|a| a.get("secrets"));
     credentials_verdict("data.attributes.secrets.", secrets)
 }
 
-/// The upper-case integration type of a path segment, if the API knows it.
-fn known_type(spec: &Spec, segment: &str) -> Option<String> {
+/// The upper-case source type of a path segment, if the spec has it.
+fn known_type(segment: &str) -> Option<String> {
     let wanted = segment.to_ascii_uppercase();
-    let listed = spec.schema_enum("SecurityMonitoringIntegrationType");
-    let known = if listed.is_empty() {
-        KNOWN_TYPES.iter().any(|t| *t == wanted)
-    } else {
-        listed.contains(&wanted)
-    };
-    known.then_some(wanted)
+    crate::spec::source_types()
+        .contains(&wanted.as_str())
+        .then_some(wanted)
 }
 
-async fn activate(
-    State(shared): Shr,
-    path: Result<Path<String>, PathRejection>,
-    bytes: Bytes,
-) -> Response {
-    let body = tri!(checked_body(op::ACTIVATE, &bytes));
-    let spec = tri!(require(op::ACTIVATE));
-    let segment = tri!(id_of(path));
-    let Some(integration_type) = known_type(spec, &segment) else {
+fn activate(shared: &Shared, req: Req) -> Response {
+    let segment = req.param("integration_type");
+    let Some(integration_type) = known_type(segment) else {
         return reply::bad_request([format!(
             "integration_type: unknown integration type `{segment}`"
         )]);
     };
-    if !NO_CREDENTIAL_TYPES.contains(&integration_type.as_str()) {
+    if !takes_no_secrets(&integration_type) {
         return reply::bad_request([format!(
             "integration_type: {integration_type} needs credentials: create it instead of activating it"
         )]);
@@ -319,7 +311,7 @@ async fn activate(
         }
         return reply::data(config.to_data());
     }
-    let attrs = attributes(body.as_ref());
+    let attrs = attributes(req.body.as_ref());
     let seed = SeedConfig {
         integration_type,
         name: attrs
@@ -336,9 +328,8 @@ async fn activate(
     reply::data(inner.store.insert(seed).to_data())
 }
 
-async fn deactivate(State(shared): Shr, path: Result<Path<String>, PathRejection>) -> Response {
-    tri!(require(op::DEACTIVATE));
-    let wanted = tri!(id_of(path)).to_ascii_uppercase();
+fn deactivate(shared: &Shared, req: Req) -> Response {
+    let wanted = req.param("integration_type").to_ascii_uppercase();
     let mut inner = shared.lock();
     let mut first = None;
     for config in inner.store.all_mut() {
@@ -354,8 +345,23 @@ async fn deactivate(State(shared): Shr, path: Result<Path<String>, PathRejection
     }
 }
 
-async fn azure_app_registrations(State(shared): Shr) -> Response {
-    tri!(require(op::AZURE));
+fn azure_app_registrations(shared: &Shared, _: Req) -> Response {
     let body = shared.lock().azure.clone();
     reply::json(StatusCode::OK, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HANDLERS;
+
+    #[test]
+    fn every_operation_of_the_spec_has_a_handler_and_no_other() {
+        let mut handled: Vec<String> = HANDLERS.iter().map(|(id, _)| (*id).to_owned()).collect();
+        handled.sort();
+        assert_eq!(
+            handled,
+            crate::spec::operation_ids(),
+            "one handler per operation of the spec"
+        );
+    }
 }

@@ -1,29 +1,41 @@
-//! The embedded OpenAPI fragment: parsed once, lazily, and queried by
-//! operationId for each operation's request-body schema.
+//! The spec the fake follows: the fragment, its operations and its source
+//! types, generated into this crate (`generated.rs`, by `cargo xtask
+//! generate`). Parsed once, lazily: each request is routed to an operation
+//! by method and path, and its body checked against the operation's schema.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use serde_json::Value;
 
+use crate::generated::{OPERATIONS, SOURCE_TYPES, SPEC_JSON, WITHOUT_SECRETS};
 use crate::validate::Validator;
 
-/// The fragment the fake follows, as committed in `openapi/`.
-pub(crate) const FRAGMENT: &str = include_str!("../../../openapi/entity-context-sync.yaml");
+static SPEC: LazyLock<Result<Spec, String>> = LazyLock::new(|| Spec::parse(SPEC_JSON, OPERATIONS));
 
-static SPEC: LazyLock<Result<Spec, String>> = LazyLock::new(|| Spec::parse(FRAGMENT));
-
-/// The parsed fragment, or why it could not be parsed.
+/// The parsed spec, or why it could not be parsed.
 pub(crate) fn spec() -> Result<&'static Spec, &'static str> {
     SPEC.as_ref().map_err(String::as_str)
 }
 
-/// The operationIds the embedded fragment defines, sorted. The fake answers
-/// `404` to an operation the fragment lacks.
+/// The operationIds of the spec, sorted. The fake routes each to its
+/// handler; an operation it has no handler for is answered `501`.
 pub fn operation_ids() -> Vec<String> {
-    spec()
-        .map(|spec| spec.operations.keys().cloned().collect())
-        .unwrap_or_default()
+    let mut ids: Vec<String> = OPERATIONS.iter().map(|o| o.0.to_owned()).collect();
+    ids.sort();
+    ids
+}
+
+/// The source types of the spec (`OKTA`, …), as the fake knows them: the
+/// discriminator values of its request unions. A create of another type is
+/// refused with a `400` naming these.
+pub fn source_types() -> &'static [&'static str] {
+    SOURCE_TYPES
+}
+
+/// Whether a source type takes no secrets (so `activate` creates it).
+pub(crate) fn takes_no_secrets(integration_type: &str) -> bool {
+    WITHOUT_SECRETS.contains(&integration_type)
 }
 
 /// A parsed OpenAPI document.
@@ -36,6 +48,9 @@ pub(crate) struct Spec {
 /// What the fake needs of one operation.
 #[derive(Debug)]
 pub(crate) struct Operation {
+    method: String,
+    /// The path's segments (`{name}` for a parameter).
+    segments: Vec<String>,
     /// The JSON request body, if the operation takes one.
     pub(crate) body: Option<RequestBody>,
 }
@@ -49,147 +64,201 @@ pub(crate) struct RequestBody {
     pub(crate) schema: Value,
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+/// Where a request goes.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Route<'s> {
+    /// An operation, with its path parameters (percent-decoded).
+    Operation(&'s str, BTreeMap<String, String>),
+    /// A path of the spec, but not with this method.
+    WrongMethod,
+    /// No path of the spec.
+    NotFound,
+}
 
 impl Spec {
-    /// Parses a YAML OpenAPI document.
-    pub(crate) fn parse(yaml: &str) -> Result<Self, String> {
-        let raw: serde_yaml::Value =
-            serde_yaml::from_str(yaml).map_err(|e| format!("openapi fragment: {e}"))?;
-        let doc = to_json(raw);
+    /// Parses a JSON OpenAPI document and the operations listed in it.
+    pub(crate) fn parse(json: &str, operations: &[(&str, &str, &str)]) -> Result<Self, String> {
+        let doc: Value = serde_json::from_str(json).map_err(|e| format!("spec: {e}"))?;
         let validator = Validator::new(&doc);
-        let mut operations = BTreeMap::new();
-        let paths = doc.get("paths").and_then(Value::as_object);
-        for item in paths.into_iter().flat_map(|p| p.values()) {
-            for method in METHODS {
-                let Some(op) = item.get(method) else { continue };
-                let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                    continue;
+        let mut parsed = BTreeMap::new();
+        for (id, method, path) in operations {
+            let op = doc
+                .get("paths")
+                .and_then(|p| p.get(*path))
+                .and_then(|item| item.get(method.to_ascii_lowercase()))
+                .ok_or_else(|| format!("spec: no {method} {path} for {id}"))?;
+            let body = op.get("requestBody").and_then(|body| {
+                let body = match body.get("$ref").and_then(Value::as_str) {
+                    Some(reference) => validator.resolve(reference)?,
+                    None => body,
                 };
-                let body = op.get("requestBody").and_then(|body| {
-                    let body = match body.get("$ref").and_then(Value::as_str) {
-                        Some(reference) => validator.resolve(reference)?,
-                        None => body,
-                    };
-                    let schema = body.pointer("/content/application~1json/schema")?.clone();
-                    let required = body.get("required").and_then(Value::as_bool) == Some(true);
-                    Some(RequestBody { required, schema })
-                });
-                operations.insert(id.to_owned(), Operation { body });
-            }
+                let schema = body.pointer("/content/application~1json/schema")?.clone();
+                let required = body.get("required").and_then(Value::as_bool) == Some(true);
+                Some(RequestBody { required, schema })
+            });
+            let segments = path.split('/').map(str::to_owned).collect();
+            let method = method.to_string();
+            parsed.insert(
+                (*id).to_owned(),
+                Operation {
+                    method,
+                    segments,
+                    body,
+                },
+            );
         }
-        Ok(Self { doc, operations })
+        Ok(Self {
+            doc,
+            operations: parsed,
+        })
     }
 
-    /// The operation named `operation_id`, if the fragment has it.
+    /// The operation named `operation_id`, if the spec has it.
     pub(crate) fn operation(&self, operation_id: &str) -> Option<&Operation> {
         self.operations.get(operation_id)
+    }
+
+    /// The operation a request is for: among the paths that match, the one
+    /// with the most literal segments (`/validate` before `/{id}`).
+    pub(crate) fn route(&self, method: &str, path: &str) -> Route<'_> {
+        let segments: Vec<&str> = path.split('/').collect();
+        let mut best: Option<(usize, &str, BTreeMap<String, String>)> = None;
+        let mut path_matched = false;
+        for (id, op) in &self.operations {
+            let Some((literals, params)) = matches(&op.segments, &segments) else {
+                continue;
+            };
+            path_matched = true;
+            if !op.method.eq_ignore_ascii_case(method) {
+                continue;
+            }
+            if best.as_ref().is_none_or(|b| literals > b.0) {
+                best = Some((literals, id.as_str(), params));
+            }
+        }
+        match best {
+            Some((_, id, params)) => Route::Operation(id, params),
+            None if path_matched => Route::WrongMethod,
+            None => Route::NotFound,
+        }
     }
 
     /// Problems of `value` against `schema` (resolved in this document).
     pub(crate) fn validate(&self, schema: &Value, value: &Value) -> Vec<String> {
         Validator::new(&self.doc).validate(schema, value)
     }
-
-    /// The enum of a component schema (`#/components/schemas/<name>`), if any.
-    pub(crate) fn schema_enum(&self, name: &str) -> Vec<String> {
-        self.doc
-            .pointer(&format!("/components/schemas/{name}/enum"))
-            .and_then(Value::as_array)
-            .map(|values| {
-                values
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
 }
 
-/// YAML to JSON; non-string mapping keys (an unquoted `200:`) become strings.
-fn to_json(value: serde_yaml::Value) -> Value {
-    match value {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(Value::Null, Value::Number)
-            }
-        }
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => {
-            Value::Array(items.into_iter().map(to_json).collect())
-        }
-        serde_yaml::Value::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        serde_yaml::Value::String(s) => s,
-                        other => match to_json(other) {
-                            Value::String(s) => s,
-                            json => json.to_string(),
-                        },
-                    };
-                    (key, to_json(v))
-                })
-                .collect(),
-        ),
-        serde_yaml::Value::Tagged(tagged) => to_json(tagged.value),
+/// Whether `path` fits `template`: its literal segment count and parameters.
+fn matches(template: &[String], path: &[&str]) -> Option<(usize, BTreeMap<String, String>)> {
+    if template.len() != path.len() {
+        return None;
     }
+    let mut literals = 0;
+    let mut params = BTreeMap::new();
+    for (t, p) in template.iter().zip(path) {
+        match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            Some(name) if !p.is_empty() => {
+                params.insert(name.to_owned(), percent_decode(p)?);
+            }
+            Some(_) => return None,
+            None if t == p => literals += 1,
+            None => return None,
+        }
+    }
+    Some((literals, params))
+}
+
+/// `%XX` escapes decoded; `None` for a bad escape or bytes that are not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const API: &str = "/api/v2/security_monitoring/configuration/integration_config";
+
     #[test]
-    fn the_embedded_fragment_parses_and_has_create() {
-        let spec = spec().expect("the fragment parses");
+    fn the_generated_spec_parses_and_has_create() {
+        let spec = spec().expect("the spec parses");
         let create = spec
             .operation("CreateSecurityMonitoringIntegrationConfig")
             .expect("create is defined");
         let body = create.body.as_ref().expect("create takes a body");
         assert!(body.required);
-        assert!(
-            spec.schema_enum("SecurityMonitoringIntegrationType")
-                .contains(&"OKTA".to_owned())
-        );
+        assert!(source_types().contains(&"OKTA"));
+        assert!(takes_no_secrets("ENTRA_ID") && !takes_no_secrets("OKTA"));
         assert!(operation_ids().contains(&"CreateSecurityMonitoringIntegrationConfig".to_owned()));
     }
 
     #[test]
-    fn request_bodies_by_reference_and_numeric_keys_are_understood() {
-        let spec = Spec::parse(
-            r##"
-paths:
-  /x:
-    post:
-      operationId: MakeX
-      requestBody:
-        $ref: "#/components/requestBodies/X"
-      responses:
-        200: {description: ok}
-    get:
-      operationId: GetX
-components:
-  requestBodies:
-    X:
-      required: true
-      content:
-        application/json:
-          schema: {type: object, required: [a]}
-"##,
-        )
-        .expect("parses");
+    fn requests_are_routed_by_method_and_path_literals_first() {
+        let spec = spec().expect("the spec parses");
+        let id = |name: &str, pairs: &[(&str, &str)]| {
+            Route::Operation(
+                spec.operations
+                    .get_key_value(name)
+                    .map(|(k, _)| k.as_str())
+                    .unwrap_or(""),
+                pairs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
+            )
+        };
+        assert_eq!(
+            spec.route("GET", API),
+            id("ListSecurityMonitoringIntegrationConfigs", &[])
+        );
+        assert_eq!(
+            spec.route("POST", &format!("{API}/validate")),
+            id("ValidateSecurityMonitoringIntegrationCredentials", &[])
+        );
+        assert_eq!(
+            spec.route("GET", &format!("{API}/a%20b%2Fc")),
+            id(
+                "GetSecurityMonitoringIntegrationConfig",
+                &[("integration_config_id", "a b/c")]
+            )
+        );
+        assert_eq!(
+            spec.route("post", &format!("{API}/entra_id/activate")),
+            id("ActivateIntegration", &[("integration_type", "entra_id")])
+        );
+        assert_eq!(
+            spec.route("GET", &format!("{API}/entra_id/azure_app_registrations")),
+            id("GetEntraIdAzureAppRegistrations", &[])
+        );
+        assert_eq!(spec.route("PUT", API), Route::WrongMethod);
+        assert_eq!(spec.route("GET", "/api/v2/other"), Route::NotFound);
+        assert_eq!(spec.route("GET", &format!("{API}/")), Route::NotFound);
+        assert_eq!(spec.route("GET", &format!("{API}/bad%zz")), Route::NotFound);
+    }
+
+    #[test]
+    fn request_bodies_by_reference_are_understood() {
+        let json = r##"{"paths": {"/x": {
+            "post": {"operationId": "MakeX", "requestBody": {"$ref": "#/components/requestBodies/X"}},
+            "get": {"operationId": "GetX"}}},
+          "components": {"requestBodies": {"X": {"required": true,
+            "content": {"application/json": {"schema": {"type": "object", "required": ["a"]}}}}}}}"##;
+        let spec =
+            Spec::parse(json, &[("MakeX", "POST", "/x"), ("GetX", "GET", "/x")]).expect("parses");
         let body = spec
             .operation("MakeX")
             .and_then(|op| op.body.as_ref())
@@ -201,6 +270,7 @@ components:
         );
         assert!(spec.operation("GetX").is_some_and(|op| op.body.is_none()));
         assert!(spec.operation("Nope").is_none());
-        assert!(Spec::parse("paths: [").is_err());
+        assert!(Spec::parse("{", &[]).is_err());
+        assert!(Spec::parse(json, &[("Gone", "GET", "/y")]).is_err());
     }
 }

@@ -751,6 +751,23 @@ pub mod operations {
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
+///
+/// # Operations
+///
+/// One method per operation of the spec (generated with it):
+///
+/// | method | request | `when` narrows by | `then` replies |
+/// |---|---|---|---|
+/// | `list_security_monitoring_integration_configs` | `GET /api/v2/security_monitoring/configuration/integration_config` | `filter_integration_type` | `ok`, `forbidden`, `too_many_requests` |
+/// | `create_security_monitoring_integration_config` | `POST /api/v2/security_monitoring/configuration/integration_config` | `body` | `ok`, `bad_request`, `forbidden`, `too_many_requests` |
+/// | `get_entra_id_azure_app_registrations` | `GET /api/v2/security_monitoring/configuration/integration_config/entra_id/azure_app_registrations` | – | `ok`, `forbidden`, `too_many_requests` |
+/// | `validate_security_monitoring_integration_credentials` | `POST /api/v2/security_monitoring/configuration/integration_config/validate` | `body` | `ok`, `bad_request`, `forbidden`, `too_many_requests` |
+/// | `get_security_monitoring_integration_config` | `GET /api/v2/security_monitoring/configuration/integration_config/{integration_config_id}` | `integration_config_id` | `ok`, `forbidden`, `not_found`, `too_many_requests` |
+/// | `delete_security_monitoring_integration_config` | `DELETE /api/v2/security_monitoring/configuration/integration_config/{integration_config_id}` | `integration_config_id` | `no_content`, `forbidden`, `not_found`, `too_many_requests` |
+/// | `update_security_monitoring_integration_config` | `PATCH /api/v2/security_monitoring/configuration/integration_config/{integration_config_id}` | `integration_config_id`, `body` | `ok`, `bad_request`, `forbidden`, `not_found`, `too_many_requests` |
+/// | `validate_security_monitoring_integration_config` | `POST /api/v2/security_monitoring/configuration/integration_config/{integration_config_id}/validate` | `integration_config_id` | `ok`, `bad_request`, `forbidden`, `not_found`, `too_many_requests` |
+/// | `activate_integration` | `POST /api/v2/security_monitoring/configuration/integration_config/{integration_type}/activate` | `integration_type`, `body` | `ok`, `bad_request`, `forbidden`, `not_found`, `too_many_requests` |
+/// | `deactivate_integration` | `POST /api/v2/security_monitoring/configuration/integration_config/{integration_type}/deactivate` | `integration_type` | `ok`, `forbidden`, `not_found`, `too_many_requests` |
 pub trait MockServerExt {
     fn list_security_monitoring_integration_configs<F>(
         &self,

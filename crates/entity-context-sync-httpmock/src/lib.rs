@@ -25,7 +25,7 @@
 //!
 //! [`MockServerExt`] adds one method per operation to
 //! [`httpmock::MockServer`], named by the operation's id
-//! (`create_security_monitoring_integration_config`, …; the table below).
+//! (`create_security_monitoring_integration_config`, …; the table on the trait).
 //! Each takes a closure `|when, then|`:
 //!
 //! - `when` already matches the method and path; narrow it with the
@@ -96,18 +96,9 @@
 //!
 //! # Operations
 //!
-//! | [`MockServerExt`] method | request | `then` replies |
-//! |---|---|---|
-//! | `list_security_monitoring_integration_configs` | `GET /api/v2/security_monitoring/configuration/integration_config` | `ok(&types::SecurityMonitoringIntegrationConfigsResponse)`, `forbidden`, `too_many_requests` |
-//! | `create_security_monitoring_integration_config` | `POST …/integration_config` | `ok(&types::SecurityMonitoringIntegrationConfigResponse)`, `bad_request`, `forbidden`, `too_many_requests` |
-//! | `get_security_monitoring_integration_config` | `GET …/integration_config/{id}` | `ok(..ConfigResponse)`, `forbidden`, `not_found`, `too_many_requests` |
-//! | `update_security_monitoring_integration_config` | `PATCH …/integration_config/{id}` | `ok(..ConfigResponse)`, `bad_request`, `forbidden`, `not_found`, `too_many_requests` |
-//! | `delete_security_monitoring_integration_config` | `DELETE …/integration_config/{id}` | `no_content()`, `forbidden`, `not_found`, `too_many_requests` |
-//! | `validate_security_monitoring_integration_config` | `POST …/integration_config/{id}/validate` | `ok()`, `bad_request`, `forbidden`, `not_found`, `too_many_requests` |
-//! | `validate_security_monitoring_integration_credentials` | `POST …/integration_config/validate` | `ok()`, `bad_request`, `forbidden`, `too_many_requests` |
-//! | `activate_integration` | `POST …/integration_config/{integration_type}/activate` | `ok(..ConfigResponse)`, `bad_request`, `forbidden`, `not_found`, `too_many_requests` |
-//! | `deactivate_integration` | `POST …/integration_config/{integration_type}/deactivate` | `ok(..ConfigResponse)`, `forbidden`, `not_found`, `too_many_requests` |
-//! | `get_entra_id_azure_app_registrations` | `GET …/integration_config/entra_id/azure_app_registrations` | `ok(&types::SecurityMonitoringEntraIdAzureAppRegistrationsResponse)`, `forbidden`, `too_many_requests` |
+//! The table of every method, its request, what `when` narrows by and the
+//! replies `then` offers is on [`MockServerExt`], generated with it from the
+//! spec.
 //!
 //! The `operations` module holds the `…When` / `…Then` wrappers the closures
 //! receive (`new` wraps httpmock's value, `into_inner` unwraps it). They are

@@ -588,7 +588,7 @@ impl crate::Credentials {
     }
 }
 impl crate::NewSync {
-    ///A `CROWDSTRIKE` sync named `name` on `domain`, with the secrets [`Credentials::crowdstrike`] takes.
+    ///A new `CROWDSTRIKE` sync named `name` on `domain`, with the secrets [`Credentials::crowdstrike`](crate::Credentials::crowdstrike) takes.
     ///
     ///- `client_id`: The CrowdStrike API client ID.
     ///- `client_secret`: The CrowdStrike API client secret.
@@ -604,12 +604,12 @@ impl crate::NewSync {
             crate::Credentials::crowdstrike(client_id, client_secret),
         )
     }
-    ///A `ENTRA_ID` sync named `name` on `domain`, with the secrets [`Credentials::entra_id`] takes.
+    ///A new `ENTRA_ID` sync named `name` on `domain`, with the secrets [`Credentials::entra_id`](crate::Credentials::entra_id) takes.
     ///
     pub fn entra_id(name: impl Into<String>, domain: impl Into<String>) -> Self {
         Self::with_credentials(name, domain, crate::Credentials::entra_id())
     }
-    ///A `GOOGLE_WORKSPACE` sync named `name` on `domain`, with the secrets [`Credentials::google_workspace`] takes.
+    ///A new `GOOGLE_WORKSPACE` sync named `name` on `domain`, with the secrets [`Credentials::google_workspace`](crate::Credentials::google_workspace) takes.
     ///
     ///- `service_account_json`: a secret.
     ///- `admin_email` (optional, [`admin_email`](Self::admin_email)): The email of a Google Workspace admin the service account impersonates.
@@ -624,7 +624,7 @@ impl crate::NewSync {
             crate::Credentials::google_workspace(service_account_json),
         )
     }
-    ///A `OKTA` sync named `name` on `domain`, with the secrets [`Credentials::okta`] takes.
+    ///A new `OKTA` sync named `name` on `domain`, with the secrets [`Credentials::okta`](crate::Credentials::okta) takes.
     ///
     ///- `api_token`: An Okta API token.
     pub fn okta(
@@ -634,7 +634,7 @@ impl crate::NewSync {
     ) -> Self {
         Self::with_credentials(name, domain, crate::Credentials::okta(api_token))
     }
-    ///A `SENTINELONE` sync named `name` on `domain`, with the secrets [`Credentials::sentinelone`] takes.
+    ///A new `SENTINELONE` sync named `name` on `domain`, with the secrets [`Credentials::sentinelone`](crate::Credentials::sentinelone) takes.
     ///
     ///- `api_token`: A SentinelOne API token.
     pub fn sentinelone(

@@ -35,13 +35,18 @@ use crate::spec::Spec;
 pub const FACADE_OUT: &str = "crates/entity-context-sync/src/generated.rs";
 
 /// What the facade layer is generated from.
-pub(super) struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub(super) spec: &'a Spec,
     pub(super) file: &'a Path,
     pub(super) enums: &'a [OpenEnum],
     pub(super) unions: &'a [Union],
     pub(super) secrets: &'a [SecretStruct],
     pub(super) types: &'a TypeInfo,
+}
+
+/// `CreateSecurityMonitoringIntegrationConfig` → `create_security_monitoring_integration_config`.
+pub(super) fn snake_case(name: &str) -> String {
+    operations::snake(name)
 }
 
 /// Whether `spec` is the resource's (it has the configuration model's
@@ -51,6 +56,12 @@ pub(super) fn is_resource(spec: &Spec) -> bool {
     spec.raw
         .pointer(&format!("/components/schemas/{}", custom::CONFIG_MODEL.1))
         .is_some()
+}
+
+/// Every source type of the request unions, and whether it takes secrets.
+pub(super) fn catalogue(input: &Input<'_>) -> Result<Vec<(String, bool)>, Error> {
+    let ops = operations::operations(input.spec, input.file)?;
+    sources::catalogue(input, &ops)
 }
 
 /// The facade layer's code.

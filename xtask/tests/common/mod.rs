@@ -9,11 +9,12 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 use xtask::codegen::facade::FACADE_OUT;
+use xtask::codegen::fake::FAKE_OUT;
 use xtask::codegen::{CLIENT_OUT, HTTPMOCK_OUT};
 use xtask::{SPEC_PATH, workspace_root};
 
 /// The generated files, relative to a workspace root.
-pub const GENERATED: [&str; 3] = [CLIENT_OUT, HTTPMOCK_OUT, FACADE_OUT];
+pub const GENERATED: [&str; 4] = [CLIENT_OUT, HTTPMOCK_OUT, FACADE_OUT, FAKE_OUT];
 
 /// The real spec fragment's text.
 pub fn real_spec() -> String {

@@ -81,7 +81,7 @@ pub(super) fn tokens(input: &Input<'_>, ops: &[Op]) -> Result<TokenStream, Error
     let enum_path = path(&kinds.ty.path);
     let creds = creds_enum(&sources, &enum_path);
     let creds_impl = creds_impl(input, &sources, &enum_path);
-    let credentials = constructors(&sources);
+    let credentials = constructors(input, &sources);
     let strs = secret_strs(input, &roles);
     let conversions = roles
         .iter()
@@ -94,6 +94,19 @@ pub(super) fn tokens(input: &Input<'_>, ops: &[Op]) -> Result<TokenStream, Error
         #strs
         #(#conversions)*
     })
+}
+
+/// Every source type of the request unions (their discriminator values), and
+/// whether it takes secrets.
+pub(super) fn catalogue(input: &Input<'_>, ops: &[Op]) -> Result<Vec<(String, bool)>, Error> {
+    let roles = roles(input, ops);
+    let Some(kinds) = source_enum(input, &roles)? else {
+        return Ok(Vec::new());
+    };
+    Ok(sources(input, &roles, kinds)?
+        .into_iter()
+        .map(|s| (s.value, s.secrets.is_some()))
+        .collect())
 }
 
 /// Every operation whose request body's `data.attributes` is a union.
@@ -639,7 +652,18 @@ fn param(f: &Field) -> (TokenStream, TokenStream) {
     }
 }
 
-fn constructors(sources: &[Source<'_>]) -> TokenStream {
+/// A secret's description, or its nested schema's.
+fn describe(input: &Input<'_>, f: &Field) -> String {
+    f.description
+        .clone()
+        .or_else(|| {
+            let nested = f.nested.as_deref()?;
+            find_secrets(input, nested).map(|s| s.description.clone())
+        })
+        .unwrap_or_else(|| "a secret.".to_string())
+}
+
+fn constructors(input: &Input<'_>, sources: &[Source<'_>]) -> TokenStream {
     let mut credentials = Vec::new();
     let mut syncs = Vec::new();
     for s in sources {
@@ -663,7 +687,7 @@ fn constructors(sources: &[Source<'_>]) -> TokenStream {
                 o.ident,
                 o.ident,
                 o.ident,
-                o.description.as_deref().unwrap_or("a secret.")
+                describe(input, o)
             ));
         }
         let body = match s.secrets {
@@ -705,7 +729,7 @@ fn constructors(sources: &[Source<'_>]) -> TokenStream {
             }
         });
         let sync_doc = format!(
-            "A `{}` sync named `name` on `domain`, with the secrets [`Credentials::{f}`] takes.",
+            "A new `{}` sync named `name` on `domain`, with the secrets [`Credentials::{f}`](crate::Credentials::{f}) takes.",
             s.value
         );
         let doc_lines = param_docs.iter();
@@ -752,7 +776,7 @@ fn constructors(sources: &[Source<'_>]) -> TokenStream {
                 .map(|v| format!("`{v}`"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            f.description.as_deref().unwrap_or("a secret.")
+            describe(input, f)
         );
         let misuse = "Refused (when validated) for other source types.";
         credential_setters.push(quote! {
