@@ -17,29 +17,16 @@ pub use entity_context_sync_fake::raw::{
     Action, MAX_CONNECTIONS, RawServer, http_response, json_response, refused_addr,
 };
 
-/// Test credentials (not shaped like real Datadog keys).
-pub const TEST_API_KEY: &str = "test-api-key-0";
-/// Test application key.
-pub const TEST_APP_KEY: &str = "test-app-key-0";
+pub use crate::common::fake;
+pub use crate::{TEST_API_KEY, TEST_APP_KEY};
 
-/// A builder pointed at `base_url` with test keys, a recording sleeper and a
-/// generous 10 s timeout (no test waits on it unless it stalls on purpose).
+/// The test bed's builder ([`crate::common::builder`]) with a recording
+/// sleeper and a generous 10 s timeout (no test waits on it unless a server
+/// stalls on purpose).
 pub fn builder(base_url: &str, sleep: &RecordingSleep) -> ClientBuilder {
-    Client::builder()
-        .api_key(TEST_API_KEY)
-        .app_key(TEST_APP_KEY)
-        .base_url(base_url)
+    crate::common::builder(base_url)
         .sleep_impl(sleep.clone())
         .timeout(Duration::from_secs(10))
-}
-
-/// The stateful fake of Datadog, accepting the test keys ([`builder`]'s).
-pub async fn fake() -> entity_context_sync_fake::FakeDatadog {
-    entity_context_sync_fake::FakeDatadog::builder()
-        .api_key(TEST_API_KEY)
-        .app_key(TEST_APP_KEY)
-        .start()
-        .await
 }
 
 /// [`builder`] with `policy`, built.

@@ -1,6 +1,7 @@
 //! Shared helpers for the workspace tests: the seed's examples, and a
 //! recorder for what an httpmock server received (with credentials redacted).
 
+pub mod common;
 pub mod faults;
 
 use std::collections::BTreeMap;
@@ -16,7 +17,8 @@ use serde_json::{Value, json};
 pub const SEED_REQUEST: &str = include_str!("../fixtures/seed-request.json");
 /// A Google service account key file in Google's real format, every value
 /// fake (the PEM body is base64 of "canary: this is a fake private key …").
-pub const SERVICE_ACCOUNT_KEY: &str = include_str!("../fixtures/service-account-key.json");
+pub const SERVICE_ACCOUNT_KEY: &str =
+    include_str!("../../crates/entity-context-sync/examples/data/service-account-key.json");
 /// The seed page's 200 response example.
 pub const SEED_RESPONSE: &str = include_str!("../fixtures/seed-response.json");
 /// The seed page's error example (400, 403 and 429 share it).

@@ -62,7 +62,7 @@ async fn google_workspace_from_a_key_file_without_settings() {
     let _settings = settings().bind_to_scope();
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/service-account-key.json"
+        "/../crates/entity-context-sync/examples/data/service-account-key.json"
     );
     let key = ServiceAccountKey::from_file(path).expect("the fixture is a valid key file");
     let sent = send(NewSync::google_workspace(

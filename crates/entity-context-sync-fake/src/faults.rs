@@ -40,6 +40,14 @@ pub enum Fault {
     /// Answer `200` with `content-type: application/json` and the truncated
     /// body [`MALFORMED_BODY`]; no state change.
     Malformed,
+    /// Answer `429` (`{"errors": ["Too many requests"]}`) with exactly this
+    /// `X-RateLimit-Reset` (seconds) and `X-RateLimit-Remaining: 0`, or with
+    /// no rate-limit headers at all for `None`; no state change. Unlike the
+    /// fake's own limit, the figures do not depend on the time.
+    RateLimited {
+        /// `X-RateLimit-Reset`, or `None` for no rate-limit headers.
+        reset: Option<u64>,
+    },
     /// Serve the request normally (state changes), then sleep this long
     /// before sending the reply.
     DelayAfterApply(Duration),
@@ -60,6 +68,11 @@ impl Fault {
             status,
             errors: Some(vec![reason.to_owned()]),
         }
+    }
+
+    /// A `429` whose `X-RateLimit-Reset` says `reset` seconds.
+    pub fn rate_limited(reset: u64) -> Self {
+        Self::RateLimited { reset: Some(reset) }
     }
 
     /// A `status` reply whose body is `{"errors": errors}`.

@@ -66,6 +66,16 @@ pub(crate) async fn front(
             };
             return finish(&shared, seq, with_peeked_headers(&shared, response));
         }
+        Some(Fault::RateLimited { reset }) => {
+            let mut response = reply::errors(StatusCode::TOO_MANY_REQUESTS, ["Too many requests"]);
+            if let Some(reset) = reset {
+                let mut snapshot = shared.lock().limiter.peek(Instant::now());
+                snapshot.remaining = 0;
+                snapshot.reset_secs = *reset;
+                snapshot.write(response.headers_mut());
+            }
+            return finish(&shared, seq, response);
+        }
         Some(Fault::Malformed) => {
             let response = reply::raw_json(StatusCode::OK, MALFORMED_BODY.to_owned());
             return finish(&shared, seq, with_peeked_headers(&shared, response));

@@ -2,7 +2,7 @@
 //!
 //! Offline by default: runs against an in-process mock of the endpoint (the
 //! generated httpmock helpers) with a fake key file in Google's format
-//! (`tests/fixtures/service-account-key.json`), and prints the request it
+//! (`examples/data/service-account-key.json`), and prints the request it
 //! sent, keys and every secret redacted (the key file's fields too), then the
 //! decoded config. The private key appears nowhere in the output.
 //!
@@ -23,11 +23,9 @@ use serde_json::{Value, json};
 type BoxError = Box<dyn std::error::Error>;
 
 /// The fake key file the offline run uses (every value fake; the PEM body is
-/// base64 of "canary: this is a fake private key …").
-pub const OFFLINE_KEY_FILE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/fixtures/service-account-key.json"
-);
+/// base64 of "canary: this is a fake private key …"), embedded so that the
+/// example runs from the packaged crate too.
+pub const OFFLINE_KEY_JSON: &str = include_str!("data/service-account-key.json");
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
@@ -42,14 +40,12 @@ async fn main() -> Result<(), BoxError> {
     result
 }
 
-/// The sync this example creates, authenticated by the key file at `path`.
+/// The sync this example creates, authenticated by `key`.
 fn google_workspace_sync(
-    key_file: &str,
+    key: ServiceAccountKey,
     domain: &str,
     admin_email: Option<String>,
 ) -> Result<NewSync, BoxError> {
-    // Errors name the path or the field at fault, never the key's contents.
-    let key = ServiceAccountKey::from_file(key_file)?;
     let mut sync =
         NewSync::google_workspace("My GWS Integration", domain, key).setting("setting1", "value1");
     if let Some(email) = admin_email {
@@ -67,7 +63,9 @@ pub async fn run_live(out: &mut String) -> Result<(), BoxError> {
     let domain =
         std::env::var("GOOGLE_WORKSPACE_DOMAIN").unwrap_or_else(|_| "siem-test.com".into());
     let admin_email = std::env::var("GOOGLE_ADMIN_EMAIL").ok();
-    let sync = google_workspace_sync(&key_file, &domain, admin_email)?;
+    // Errors name the path or the field at fault, never the key's contents.
+    let key = ServiceAccountKey::from_file(&key_file)?;
+    let sync = google_workspace_sync(key, &domain, admin_email)?;
     let client = Client::from_env()?;
     writeln!(out, "creating on {} …", client.base_url())?;
     let created = client.entity_context_syncs().create(sync).await?;
@@ -80,7 +78,7 @@ pub async fn run_live(out: &mut String) -> Result<(), BoxError> {
 /// and what came back.
 pub async fn run_offline(out: &mut String) -> Result<(), BoxError> {
     let sync = google_workspace_sync(
-        OFFLINE_KEY_FILE,
+        ServiceAccountKey::from_json(OFFLINE_KEY_JSON)?,
         "siem-test.com",
         Some("admin@siem-test.com".into()),
     )?;

@@ -32,11 +32,9 @@ use serde_json::{Value, json};
 type BoxError = Box<dyn std::error::Error>;
 
 /// The fake key file the run uses (every value fake; the PEM body is base64
-/// of "canary: this is a fake private key …").
-pub const KEY_FILE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/fixtures/service-account-key.json"
-);
+/// of "canary: this is a fake private key …"), embedded so that the example
+/// runs from the packaged crate too.
+pub const KEY_JSON: &str = include_str!("data/service-account-key.json");
 
 /// Placeholder source secrets: the run never prints them (a test checks).
 pub const OKTA_TOKEN: &str = "00demoOktaApiTokenValue";
@@ -114,8 +112,8 @@ pub async fn run_live(out: &mut String) -> Result<(), BoxError> {
 
 /// One sync per source type, `tag` appended to each name.
 fn declared(tag: &str) -> Result<Vec<NewSync>, BoxError> {
-    // Errors name the path or the field at fault, never the key's contents.
-    let key = ServiceAccountKey::from_file(KEY_FILE)?;
+    // Errors name the field at fault, never the key's contents.
+    let key = ServiceAccountKey::from_json(KEY_JSON)?;
     Ok(vec![
         NewSync::google_workspace(format!("Google Workspace{tag}"), "siem-demo.example", key)
             .admin_email(ADMIN_EMAIL)

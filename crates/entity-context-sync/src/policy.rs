@@ -68,7 +68,11 @@ impl Operation {
             },
             // Documented by Datadog as idempotent: an existing integration is returned.
             Operation::Activate => WRITE,
-            Operation::Deactivate => WRITE,
+            // A repeat after success finds nothing active (404): it is done.
+            Operation::Deactivate => Policy {
+                gone_is_done: true,
+                ..WRITE
+            },
             Operation::EntraIdAppRegistrations => READ,
         }
     }

@@ -84,9 +84,14 @@ impl Unread {
             status,
             rate_limit,
         } = self;
-        let bytes = read_capped(response).await;
+        let (bytes, cut) = read_capped(response).await;
         let (op, scrub) = (ctx.operation, ctx.scrub);
         if (200..300).contains(&status) {
+            // A success whose body was cut short: the reply is lost, as with
+            // a reset (an error status keeps the part that arrived).
+            if let Some(err) = cut {
+                return transport(err, true, ctx);
+            }
             // A bodiless success (`()`) decodes from `null`.
             let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
             return match (ctx.decode)(body) {
@@ -367,16 +372,23 @@ fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-async fn read_capped(mut response: reqwest::Response) -> Vec<u8> {
+/// The body (at most [`MAX_ERROR_BODY`] bytes), and the error that cut it
+/// short, if any.
+async fn read_capped(mut response: reqwest::Response) -> (Vec<u8>, Option<reqwest::Error>) {
     let mut body = Vec::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        let room = MAX_ERROR_BODY - body.len();
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() >= MAX_ERROR_BODY {
-            break;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = MAX_ERROR_BODY - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if body.len() >= MAX_ERROR_BODY {
+                    return (body, None);
+                }
+            }
+            Ok(None) => return (body, None),
+            Err(e) => return (body, Some(e)),
         }
     }
-    body
 }
 
 /// Datadog's `errors`, secrets masked, at most [`MAX_ERRORS`] of them and

@@ -530,7 +530,9 @@ pub struct Deactivate<'c> {
 }
 
 impl Deactivate<'_> {
-    /// Sends the request and decodes the reply.
+    /// Sends the request and decodes the reply. When an attempt whose reply
+    /// was lost deactivated it and the retry found nothing active (404), the
+    /// deactivated config is listed and returned.
     pub async fn send(self) -> Result<Response<IntegrationConfig>> {
         let path = type_path(&self.integration_type)?;
         let path = path.as_str();
@@ -541,7 +543,34 @@ impl Deactivate<'_> {
         let done = call
             .execute(|c| async move { c.deactivate_integration(path).await })
             .await?;
-        config_response(done, Operation::Deactivate)
+        if done.body.is_some() {
+            return config_response(done, Operation::Deactivate);
+        }
+        let mut list = self
+            .handler
+            .list()
+            .integration_type(self.integration_type.clone());
+        if let Some(policy) = &self.retry {
+            list = list.retry_policy(policy.clone());
+        }
+        let listed = list.send().await?;
+        let attempts = done.attempts + listed.attempts;
+        let (status, rate_limit) = (listed.status, listed.rate_limit);
+        match listed.value.into_iter().find(|c| !c.enabled) {
+            Some(config) => Ok(Response::new(config, status, rate_limit, attempts)),
+            None => Err(Error::Api {
+                operation: Operation::Deactivate,
+                attempts,
+                waited: std::time::Duration::ZERO,
+                status: 404,
+                errors: vec![format!(
+                    "no disabled {} integration after a deactivation whose reply was lost",
+                    self.integration_type
+                )],
+                body_excerpt: None,
+                rate_limit,
+            }),
+        }
     }
 }
 call_builder!(Deactivate => IntegrationConfig);

@@ -5,11 +5,9 @@
 // Each suite is its own test binary and uses only part of this module.
 #![allow(dead_code)]
 
-use entity_context_sync::{Client, ClientBuilder, Error, NewSync, RecordingSleep, RetryPolicy};
+use entity_context_sync::{Client, Error, NewSync, RecordingSleep, RetryPolicy};
 use entity_context_sync_httpmock::MockServerExt;
-use entity_context_sync_tests::{
-    Recorded, Recorder, SEED_RESPONSE, TEST_API_KEY, TEST_APP_KEY, redact_user_agent,
-};
+use entity_context_sync_tests::{Recorded, Recorder, SEED_RESPONSE, redact_user_agent};
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
@@ -36,20 +34,13 @@ pub fn settings() -> insta::Settings {
     settings
 }
 
-/// A builder with the suite's keys, aimed at `base_url`.
-pub fn builder(base_url: &str) -> ClientBuilder {
-    Client::builder()
-        .api_key(TEST_API_KEY)
-        .app_key(TEST_APP_KEY)
-        .base_url(base_url)
-}
+/// The test bed's builder, aimed at `base_url`.
+#[allow(unused_imports)] // each suite uses a different subset
+pub use entity_context_sync_tests::common::builder;
 
 /// A client that never retries, aimed at `server`.
 pub fn client(server: &MockServer) -> Client {
-    builder(&server.base_url())
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("test client builds")
+    entity_context_sync_tests::common::client_with(&server.base_url(), RetryPolicy::none()).0
 }
 
 /// The seed's example sync (the fragment's example key; `admin_email` is the

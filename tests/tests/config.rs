@@ -2,11 +2,9 @@
 //! mistake an `Error::Config`, never a panic — and `Debug` output that never
 //! shows a key or a secret.
 
-mod common;
-
-use common::*;
 use entity_context_sync::{Client, ClientBuilder, Error, NewSync, RetryPolicy, Site};
 use entity_context_sync_httpmock::MockServerExt;
+use entity_context_sync_tests::common::*;
 use httpmock::MockServer;
 
 fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {

@@ -2,13 +2,11 @@
 //! it creates a Google Workspace sync from the key file fixture and prints
 //! the request and the reply, with no secret of the key file in its output.
 
-mod common;
-
 #[allow(dead_code, unreachable_pub)]
-#[path = "../examples/create_sync.rs"]
+#[path = "../../crates/entity-context-sync/examples/create_sync.rs"]
 mod create_sync;
 
-use common::KEY_FILE;
+use entity_context_sync_tests::common::KEY_FILE;
 use serde_json::Value;
 
 #[tokio::test]
@@ -67,7 +65,7 @@ async fn live_example_without_a_key_file_says_what_is_missing() {
 }
 
 #[allow(dead_code, unreachable_pub)]
-#[path = "../examples/manage_syncs.rs"]
+#[path = "../../crates/entity-context-sync/examples/manage_syncs.rs"]
 mod manage_syncs;
 
 /// The README's first command: the whole lifecycle against the fake, every

@@ -1,13 +1,11 @@
 //! Successful replies: decoding into `IntegrationConfig`, open enums,
 //! tolerance of unknown fields, rate-limit headers, 201.
 
-mod common;
-
-use common::*;
 use entity_context_sync::{
     IntegrationConfig, IntegrationType, NewSync, RateLimit, Response, SyncState, Timestamp,
 };
 use entity_context_sync_httpmock::MockServerExt;
+use entity_context_sync_tests::common::*;
 use httpmock::MockServer;
 use serde_json::{Value, json};
 

@@ -1,14 +1,12 @@
 //! Arguments are checked before anything is sent: each bad `NewSync` is an
 //! `Error::Validation` naming the field, and the server sees zero requests.
 
-mod common;
-
-use common::*;
 use entity_context_sync::{
     Credentials, Error, IntegrationType, MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS,
     MAX_SECRET_LEN, MAX_SETTINGS_LEN, NewSync, ServiceAccountKey,
 };
 use entity_context_sync_httpmock::MockServerExt;
+use entity_context_sync_tests::common::*;
 use httpmock::MockServer;
 use serde_json::{Map, Value, json};
 

@@ -1,12 +1,11 @@
-//! Helpers shared by the facade's integration tests: canary credentials, a
-//! client pointed at a local mock or at the stateful fake, a [`Sleep`] that
-//! records instead of sleeping, and a request recorder for httpmock. The
-//! failure modes only a raw TCP listener produces come from the fake's `raw`
-//! module (re-exported here), the one place such servers live.
+//! The one test bed of the workspace's tests: the keys, a client aimed at a
+//! local mock, the stateful fake or a raw server (waits recorded by a
+//! [`Sleep`] that never sleeps), the fake accepting those keys, canary
+//! secrets, and a request recorder for httpmock. The failure modes only a
+//! raw TCP listener produces come from the fake's `raw` module (re-exported
+//! here), the one place such servers live.
 //!
 //! [`Sleep`]: entity_context_sync::Sleep
-
-#![allow(dead_code)] // each test binary uses a different subset
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -20,15 +19,17 @@ pub use entity_context_sync_fake::raw::{Action, RawServer, refused_base_url};
 use httpmock::{HttpMockRequest, MockServer};
 use serde_json::Value;
 
-/// Canary credentials: distinctive enough that finding one in any output is a leak.
-pub const API_KEY: &str = "canaryapikey3f9a1c77d2e4";
-pub const APP_KEY: &str = "canaryappkey81be04c5aa90b1";
+/// The keys every test client sends (and the fake accepts): distinctive
+/// enough that finding one in any output is a leak.
+pub const API_KEY: &str = crate::TEST_API_KEY;
+/// The application key.
+pub const APP_KEY: &str = crate::TEST_APP_KEY;
 /// A canary secret value.
 pub const SECRET: &str = "canary-secret-7d41@example.com";
 
 /// A Google service account key file in Google's format, every value fake
-/// (tests/fixtures/service-account-key.json at the workspace root).
-pub const KEY_FILE: &str = include_str!("../../../../tests/fixtures/service-account-key.json");
+/// (the examples' `examples/data/service-account-key.json`).
+pub const KEY_FILE: &str = crate::SERVICE_ACCOUNT_KEY;
 
 /// A canary private key (multi-line PEM) for [`canary_key`].
 pub const PEM_CANARY: &str = "MIIEvQIBADANcanarypem51f0";
@@ -63,9 +64,9 @@ pub fn gws(name: &str, domain: &str) -> NewSync {
 }
 
 /// The seed reply (tests/fixtures/seed-response.json at the workspace root).
-pub const SEED_RESPONSE: &str = include_str!("../../../../tests/fixtures/seed-response.json");
+pub const SEED_RESPONSE: &str = crate::SEED_RESPONSE;
 /// The seed error body.
-pub const SEED_ERROR: &str = include_str!("../../../../tests/fixtures/seed-error.json");
+pub const SEED_ERROR: &str = crate::SEED_ERROR;
 
 /// The API path of the endpoint.
 pub const PATH: &str = "/api/v2/security_monitoring/configuration/integration_config";
@@ -82,7 +83,7 @@ pub fn api_errors(errors: &[&str]) -> wire::ApiErrorResponse {
     }
 }
 
-/// A builder with the canary keys, pointed at `base_url`.
+/// A builder with the test keys, pointed at `base_url`.
 pub fn builder(base_url: &str) -> ClientBuilder {
     Client::builder()
         .api_key(API_KEY)
@@ -90,12 +91,15 @@ pub fn builder(base_url: &str) -> ClientBuilder {
         .base_url(base_url)
 }
 
-/// A client for `base_url` with `policy`, whose waits are recorded, never slept.
+/// A client for `base_url` with `policy`, whose waits are recorded, never
+/// slept, and a 10 s timeout (no test waits on it unless a server stalls on
+/// purpose).
 pub fn client_with(base_url: &str, policy: RetryPolicy) -> (Client, RecordingSleep) {
     let sleep = RecordingSleep::default();
     let client = builder(base_url)
         .retry_policy(policy)
         .sleep_impl(sleep.clone())
+        .timeout(Duration::from_secs(10))
         .build()
         .expect("test client builds");
     (client, sleep)
@@ -206,7 +210,7 @@ pub fn rate_limit_headers(
         .header("x-ratelimit-name", "security_monitoring_integration_config")
 }
 
-/// A stateful fake of Datadog that accepts the canary keys ([`builder`]'s).
+/// A stateful fake of Datadog that accepts the test keys ([`builder`]'s).
 pub async fn fake() -> FakeDatadog {
     FakeDatadog::builder()
         .api_key(API_KEY)
@@ -215,7 +219,7 @@ pub async fn fake() -> FakeDatadog {
         .await
 }
 
-/// Panics unless `text` is free of the canary keys, the canaries of
+/// Panics unless `text` is free of the test keys, the canaries of
 /// [`canary_key`] and every `secrets` given.
 pub fn assert_no_leak(text: &str, secrets: &[&str]) {
     for needle in [API_KEY, APP_KEY].iter().chain(KEY_CANARIES).chain(secrets) {

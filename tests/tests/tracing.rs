@@ -3,16 +3,14 @@
 //! extra dependency) is installed as the thread's default for each test;
 //! `#[tokio::test]` runs everything on that thread.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use common::*;
 use entity_context_sync::{NewSync, RetryPolicy};
 use entity_context_sync_httpmock::MockServerExt;
+use entity_context_sync_tests::common::*;
 use httpmock::MockServer;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};

@@ -1,19 +1,17 @@
 //! Creating a sync: what goes on the wire (body and headers) for each
 //! integration type, and the escape hatch to the generated client.
 
-mod common;
-
-use common::*;
 use entity_context_sync::{
     Client, Credentials, IntegrationType, NewSync, RetryPolicy, SecretString, ServiceAccountKey,
     default_user_agent,
 };
 use entity_context_sync_client::types as wire;
 use entity_context_sync_httpmock::MockServerExt;
+use entity_context_sync_tests::common::*;
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
-const SEED_REQUEST: &str = include_str!("../../../tests/fixtures/seed-request.json");
+const SEED_REQUEST: &str = entity_context_sync_tests::SEED_REQUEST;
 
 /// Serves the seed reply to any create, recording each request.
 fn ok_recording(server: &MockServer) -> (httpmock::Mock<'_>, Requests) {
@@ -318,7 +316,11 @@ async fn default_user_agent_and_json_headers_are_sent_without_api_version() {
         ua,
         format!(
             "entity-context-sync/{} (rust; {}; {})",
-            env!("CARGO_PKG_VERSION"),
+            // The facade's version, not this test crate's.
+            default_user_agent()
+                .split(['/', ' '])
+                .nth(1)
+                .expect("a version"),
             std::env::consts::OS,
             std::env::consts::ARCH
         )
