@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 
 use entity_context_sync::{Client, Credentials, Error, IntegrationType, RetryPolicy};
 use entity_context_sync_fake::{FakeDatadog, RecordedRequest, SeedConfig};
-use entity_context_sync_tests::{TEST_API_KEY, TEST_APP_KEY, redact_version, snapshot_settings};
+use entity_context_sync_tests::{
+    TEST_API_KEY, TEST_APP_KEY, redact_version, service_account_key, snapshot_settings,
+};
 use serde_json::{Value, json};
 
 /// A secret value with the canary in it.
@@ -340,6 +342,72 @@ async fn entra_id_app_registrations() {
         insta::assert_json_snapshot!(
             "lifecycle_error_entra_id_app_registrations",
             error_view(&error)
+        );
+    });
+}
+
+/// An update that sets every field: name, domain, enabled, settings and
+/// Google Workspace credentials (the key file and the admin to impersonate).
+#[tokio::test]
+async fn update_every_field() {
+    let w = world().await;
+    let gws = w.fake.seed(
+        SeedConfig::new("GOOGLE_WORKSPACE", "GWS", "siem-test.com")
+            .secrets(json!({"admin_email": "old-s3cr3t@siem-test.com"})),
+    );
+    let syncs = w.client.entity_context_syncs();
+    let key = service_account_key();
+    let updated = syncs
+        .update(&gws, IntegrationType::GoogleWorkspace)
+        .name("GWS renamed")
+        .domain("renamed.siem-test.com")
+        .enabled(false)
+        .settings([("sync_groups".to_owned(), json!(true))])
+        .credentials(Credentials::google_workspace(key).admin_email("admin-s3cr3t@siem-test.com"))
+        .await
+        .expect("update");
+    assert_eq!(updated.name.as_deref(), Some("GWS renamed"));
+    assert_eq!(updated.domain, "renamed.siem-test.com");
+    assert!(!updated.enabled);
+    let request = w.last_request();
+    let text = request.to_string();
+    for secret in entity_context_sync_tests::service_account_key_secrets() {
+        assert!(
+            !text.contains(&secret),
+            "a key file secret in the request view"
+        );
+    }
+    let request: Value = serde_json::from_str(&text.replace(&gws, "[gws-id]")).expect("re-parses");
+    snapshot_settings().bind(|| {
+        insta::assert_json_snapshot!("lifecycle_request_update_every_field", request);
+    });
+}
+
+/// An activation with a name, a domain and settings.
+#[tokio::test]
+async fn activate_with_name_domain_and_settings() {
+    let w = world().await;
+    w.fake.reset();
+    let syncs = w.client.entity_context_syncs();
+    let activated = syncs
+        .activate(IntegrationType::EntraId)
+        .name("Entra ID prod")
+        .domain("prod.onmicrosoft.com")
+        .settings([("sync_groups".to_owned(), json!(true))])
+        .await
+        .expect("activate");
+    assert_eq!(activated.name.as_deref(), Some("Entra ID prod"));
+    let request = w.last_request();
+    let response = json!({"status": activated.status, "value": activated.value});
+    let response = w
+        .stable(&response)
+        .to_string()
+        .replace(&activated.id, "[new-id]");
+    snapshot_settings().bind(|| {
+        insta::assert_json_snapshot!("lifecycle_request_activate_with_settings", request);
+        insta::assert_json_snapshot!(
+            "lifecycle_response_activate_with_settings",
+            serde_json::from_str::<Value>(&response).expect("JSON")
         );
     });
 }
