@@ -1,9 +1,11 @@
-//! When to retry, and how long to wait.
+//! How long to wait between attempts, and how many to make ([`RetryPolicy`]).
 //!
-//! Only two things are ever retried: a 429 (Datadog refused the request for
-//! rate limiting, so nothing was created) and a failure to connect (nothing
-//! was sent). A create is not idempotent: timeouts after sending, resets and
-//! 5xx replies are never retried, since a retry could duplicate the config.
+//! What is retried depends on the operation (its row in `policy.rs`): every
+//! operation retries a 429 (Datadog refused it for rate limiting, so nothing
+//! was applied) and a failure to connect (nothing was sent); the idempotent
+//! ones (all but create) also retry 5xx replies, resets and timeouts. A
+//! create never retries those: a retry could duplicate the config (use
+//! `ensure`, which resolves an ambiguous create by listing).
 
 use std::future::Future;
 use std::pin::Pin;
