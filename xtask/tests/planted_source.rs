@@ -131,7 +131,14 @@ fn a_planted_source_type_is_absorbed_by_regenerating() {
     fs::create_dir_all(root).expect("scratch dir");
     copy_tree(&workspace_root(), root);
     distinct_versions(root);
-    let planted = plant_source(&real_spec(), "PING_ONE", "PingOne");
+    // A source type the fragment does not have yet (it may have gained
+    // PING_ONE itself, the way this test plants it).
+    let spec = real_spec();
+    let (value, word) = [("PING_ONE", "PingOne"), ("DUO_SECURITY", "DuoSecurity")]
+        .into_iter()
+        .find(|(value, _)| !spec.contains(&format!("- {value}\n")))
+        .expect("a source type to plant");
+    let planted = plant_source(&spec, value, word);
     fs::write(root.join(SPEC_PATH), planted).expect("write the planted spec");
 
     let report = xtask::run(root, Path::new(SPEC_PATH), Mode::Write).expect("generate");
@@ -151,11 +158,19 @@ fn a_planted_source_type_is_absorbed_by_regenerating() {
         );
     }
     let facade = fs::read_to_string(root.join(FACADE_OUT)).expect("facade layer");
-    assert!(facade.contains("pub fn ping_one("), "constructor generated");
+    let constructor = value.to_ascii_lowercase();
+    assert!(
+        facade.contains(&format!("pub fn {constructor}(")),
+        "constructor generated"
+    );
 
+    let driver = DRIVER
+        .replace("ping_one", &constructor)
+        .replace("PingOne", word)
+        .replace("PING_ONE", value);
     fs::write(
         root.join("crates/entity-context-sync/examples/planted_source.rs"),
-        DRIVER,
+        driver,
     )
     .expect("write the driver");
     let output = Command::new(env!("CARGO"))
