@@ -449,17 +449,8 @@ fn open_enum(e: &OpenEnum) -> TokenStream {
     }
 }
 
-/// Facts from the spec that progenitor ignores but the facade must honour.
-fn spec_info(spec: &Spec) -> TokenStream {
-    let sites: Vec<&str> = spec
-        .raw
-        .pointer("/servers/0/variables/site/enum")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    let version = spec.doc.info.version.as_str();
+/// Every operation as (operationId, method, path), sorted by operationId.
+fn operation_table(spec: &Spec) -> Vec<(String, String, String)> {
     let mut operations: Vec<(String, String, String)> = spec
         .doc
         .operations()
@@ -472,6 +463,21 @@ fn spec_info(spec: &Spec) -> TokenStream {
         })
         .collect();
     operations.sort();
+    operations
+}
+
+/// Facts from the spec that progenitor ignores but the facade must honour.
+fn spec_info(spec: &Spec) -> TokenStream {
+    let sites: Vec<&str> = spec
+        .raw
+        .pointer("/servers/0/variables/site/enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let version = spec.doc.info.version.as_str();
+    let operations = operation_table(spec);
     let ids = operations.iter().map(|o| &o.0);
     let methods = operations.iter().map(|o| &o.1);
     let paths = operations.iter().map(|o| &o.2);

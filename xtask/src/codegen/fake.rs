@@ -15,19 +15,7 @@ pub const FAKE_OUT: &str = "crates/entity-context-sync-fake/src/generated.rs";
 pub(super) fn generate(input: &Input<'_>) -> Result<TokenStream, Error> {
     let json = serde_json::to_string(&input.spec.raw)
         .map_err(|e| Error::new(input.file, format!("cannot write the spec as JSON: {e}")))?;
-    let mut operations: Vec<(String, String, String)> = input
-        .spec
-        .doc
-        .operations()
-        .map(|(path, method, op)| {
-            (
-                op.operation_id.clone().unwrap_or_default(),
-                method.to_uppercase(),
-                path.to_string(),
-            )
-        })
-        .collect();
-    operations.sort();
+    let operations = super::operation_table(input.spec);
     let ids = operations.iter().map(|o| &o.0);
     let methods = operations.iter().map(|o| &o.1);
     let paths = operations.iter().map(|o| &o.2);
