@@ -581,11 +581,6 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::default::Default for SecurityMonitoringIntegrationTypeCrowdStrike {
-        fn default() -> Self {
-            SecurityMonitoringIntegrationTypeCrowdStrike::Crowdstrike
-        }
-    }
     ///The source type `ENTRA_ID` (Microsoft Entra ID).
     #[derive(
         ::serde::Deserialize,
@@ -637,11 +632,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for SecurityMonitoringIntegrationTypeEntraId {
-        fn default() -> Self {
-            SecurityMonitoringIntegrationTypeEntraId::EntraId
         }
     }
     ///The source type `GOOGLE_WORKSPACE` (Google Workspace).
@@ -698,11 +688,6 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::default::Default for SecurityMonitoringIntegrationTypeGoogleWorkspace {
-        fn default() -> Self {
-            SecurityMonitoringIntegrationTypeGoogleWorkspace::GoogleWorkspace
-        }
-    }
     ///The source type `OKTA` (Okta).
     #[derive(
         ::serde::Deserialize,
@@ -756,11 +741,6 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::default::Default for SecurityMonitoringIntegrationTypeOkta {
-        fn default() -> Self {
-            SecurityMonitoringIntegrationTypeOkta::Okta
-        }
-    }
     ///The source type `SENTINELONE` (SentinelOne).
     #[derive(
         ::serde::Deserialize,
@@ -812,11 +792,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for SecurityMonitoringIntegrationTypeSentinelOne {
-        fn default() -> Self {
-            SecurityMonitoringIntegrationTypeSentinelOne::Sentinelone
         }
     }
     ///The attributes of a new Okta entity context sync configuration.

@@ -129,7 +129,7 @@ impl Operation {
     /// needs (the spec's `x-permission`, such as `manage_integrations`).
     pub fn permission(self) -> &'static str {
         match self {
-            Self::List => "manage_integrations",
+            Self::List => "integrations_read",
             Self::Create => "manage_integrations",
             Self::EntraIdAppRegistrations => "integrations_read",
             Self::ValidateCredentials => "integrations_read",

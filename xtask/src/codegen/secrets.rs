@@ -2,9 +2,12 @@
 //! by typify: every string in them is a redacted, zeroized `SecretString`,
 //! additional properties are `SecretJson`, and `Debug` prints no value.
 //!
-//! A write-only schema is a component schema with `writeOnly: true`; every
-//! object schema it reaches through `$ref` properties is write-only too (a
-//! Google service-account key inside Google Workspace's secrets).
+//! A secrets schema is the `$ref` of the `secrets` property of a member of a
+//! discriminated union (`oneOf` + `discriminator`): each source type's
+//! credentials, as Datadog's spec has them. A component schema marked
+//! `writeOnly: true` is one too. Every object schema a secrets schema
+//! reaches through `$ref` properties is secret as well (the Google service
+//! account key inside Google Workspace's secrets).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -45,14 +48,24 @@ pub(super) struct Field {
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-/// Every write-only schema and the object schemas it reaches, in name order.
+/// Every secrets schema and the object schemas it reaches, in name order.
 pub(super) fn schemas(spec: &Spec, file: &Path) -> Result<Vec<SecretStruct>, Error> {
     let all: BTreeMap<&String, &Value> = component_schemas(spec).collect();
-    let mut todo: Vec<String> = all
+    let marked = all
         .iter()
         .filter(|(_, s)| s.get("writeOnly") == Some(&Value::Bool(true)))
-        .map(|(n, _)| n.to_string())
-        .collect();
+        .map(|(n, _)| n.to_string());
+    // The `secrets` of every member of a discriminated union.
+    let members = all
+        .values()
+        .filter(|s| s.get("oneOf").is_some() && s.get("discriminator").is_some())
+        .flat_map(|s| s["oneOf"].as_array().into_iter().flatten())
+        .filter_map(|m| m.get("$ref").and_then(Value::as_str))
+        .filter_map(|r| all.get(&r.strip_prefix(SCHEMA_PREFIX)?.to_string()).copied());
+    let by_role = members
+        .filter_map(|m| m.pointer("/properties/secrets/$ref").and_then(Value::as_str))
+        .map(|r| r.strip_prefix(SCHEMA_PREFIX).unwrap_or(r).to_string());
+    let mut todo: Vec<String> = marked.chain(by_role).collect();
     let mut seen = BTreeSet::new();
     while let Some(name) = todo.pop() {
         if !seen.insert(name.clone()) {
