@@ -61,9 +61,15 @@ pub(super) fn schemas(spec: &Spec, file: &Path) -> Result<Vec<SecretStruct>, Err
         .filter(|s| s.get("oneOf").is_some() && s.get("discriminator").is_some())
         .flat_map(|s| s["oneOf"].as_array().into_iter().flatten())
         .filter_map(|m| m.get("$ref").and_then(Value::as_str))
-        .filter_map(|r| all.get(&r.strip_prefix(SCHEMA_PREFIX)?.to_string()).copied());
+        .filter_map(|r| {
+            all.get(&r.strip_prefix(SCHEMA_PREFIX)?.to_string())
+                .copied()
+        });
     let by_role = members
-        .filter_map(|m| m.pointer("/properties/secrets/$ref").and_then(Value::as_str))
+        .filter_map(|m| {
+            m.pointer("/properties/secrets/$ref")
+                .and_then(Value::as_str)
+        })
         .map(|r| r.strip_prefix(SCHEMA_PREFIX).unwrap_or(r).to_string());
     let mut todo: Vec<String> = marked.chain(by_role).collect();
     let mut seen = BTreeSet::new();
