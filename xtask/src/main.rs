@@ -8,30 +8,79 @@ use std::process::ExitCode;
 use xtask::spec_diff::{self, Options};
 use xtask::{GENERATE_COMMAND, Mode, SPEC_PATH};
 
-const USAGE: &str = "usage: cargo xtask generate [--check] [--root DIR] [--spec FILE]
-       cargo xtask spec-diff [--text] [--json] [--root DIR] [--spec FILE] <FILE|->
-       cargo xtask spec-diff --extract <FILE|-> [-o PATH]
+const USAGE: &str = "usage: cargo xtask <COMMAND> [OPTIONS]
 
-  generate          regenerate crates/*/src/generated.rs from the OpenAPI fragment
+commands:
+  generate     regenerate crates/*/src/generated.rs from the OpenAPI fragment (--check: verify)
+  spec-diff    compare the fragment with Datadog's published spec (the drift check)
+
+`cargo xtask <COMMAND> --help` says more.";
+
+const GENERATE_USAGE: &str = "usage: cargo xtask generate [--check] [--root DIR] [--spec FILE]
+
+Regenerates crates/*/src/generated.rs from the OpenAPI fragment.
+
   --check           change nothing; fail with a diff when a generated file is stale
   --root DIR        workspace root (default: the checkout containing the current directory)
-  --spec FILE       spec path relative to the root (default: openapi/entity-context-sync.yaml)
+  --spec FILE       spec path relative to the root (default: openapi/entity-context-sync.yaml)";
 
-  spec-diff FILE    compare the fragment with the integration_config operations of a full
-                    Datadog OpenAPI document (FILE, or `-` for stdin) and every component
-                    they reach; exit 0 when nothing differs, 1 when something does, 2 when
-                    an input is not a usable OpenAPI 3.0 document
+const SPEC_DIFF_USAGE: &str =
+    "usage: cargo xtask spec-diff [--text] [--json] [--root DIR] [--spec FILE] <FILE|->
+       cargo xtask spec-diff --extract <FILE|-> [-o PATH]
+
+Compares the fragment with the integration_config operations of a full Datadog OpenAPI
+document (FILE, or `-` for stdin) and every component they reach. Exit 0 when nothing
+differs, 1 when something does, 2 when an input is not a usable OpenAPI 3.0 document.
+
   --text            also compare descriptions, summaries and examples
   --json            print the differences as JSON
   --extract         write that subset of FILE as a standalone OpenAPI document instead
-  -o PATH           with --extract: write to PATH instead of stdout";
+  -o PATH           with --extract: write to PATH instead of stdout
+  --root DIR        workspace root (default: the checkout containing the current directory)
+  --spec FILE       spec path relative to the root (default: openapi/entity-context-sync.yaml)";
+
+fn is_help(arg: &str) -> bool {
+    matches!(arg, "--help" | "-h" | "help")
+}
+
+/// Writes to stdout; a reader that went away (`| head`) ends the output
+/// quietly instead of a panic.
+fn out(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write the output: {e}");
+    }
+}
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    match args.next().as_deref() {
+    let mut args = std::env::args().skip(1).peekable();
+    let command = args.next();
+    let help = args.peek().is_some_and(|a| is_help(a));
+    match command.as_deref() {
+        Some(h) if is_help(h) => {
+            out(&format!("{USAGE}\n"));
+            ExitCode::SUCCESS
+        }
+        Some("generate") if help => {
+            out(&format!("{GENERATE_USAGE}\n"));
+            ExitCode::SUCCESS
+        }
+        Some("spec-diff") if help => {
+            out(&format!("{SPEC_DIFF_USAGE}\n"));
+            ExitCode::SUCCESS
+        }
         Some("generate") => generate(args),
         Some("spec-diff") => spec_diff_main(args),
-        _ => {
+        Some(other) => {
+            eprintln!("unknown command `{other}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        None => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
         }
@@ -57,14 +106,18 @@ fn generate(mut args: impl Iterator<Item = String>) -> ExitCode {
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next_if_some(&arg)) {
             ("--check", _) => mode = Mode::Check,
+            (h, _) if is_help(h) => {
+                out(&format!("{GENERATE_USAGE}\n"));
+                return ExitCode::SUCCESS;
+            }
             ("--root", Some(v)) => root = Some(PathBuf::from(v)),
             ("--spec", Some(v)) => spec = PathBuf::from(v),
             ("--root" | "--spec", None) => {
-                eprintln!("`{arg}` needs a value\n\n{USAGE}");
+                eprintln!("`{arg}` needs a value\n\n{GENERATE_USAGE}");
                 return ExitCode::from(2);
             }
             _ => {
-                eprintln!("unexpected argument `{arg}`\n\n{USAGE}");
+                eprintln!("unexpected argument `{arg}`\n\n{GENERATE_USAGE}");
                 return ExitCode::from(2);
             }
         }
@@ -78,11 +131,11 @@ fn generate(mut args: impl Iterator<Item = String>) -> ExitCode {
     };
     match xtask::run(&root, &spec, mode) {
         Ok(report) if report.stale.is_empty() => {
-            println!("{}", report.summary(mode));
+            out(&format!("{}\n", report.summary(mode)));
             ExitCode::SUCCESS
         }
         Ok(report) => {
-            print!("{}", report.diff);
+            out(&report.diff);
             eprintln!(
                 "error: {} generated file(s) are stale: {}\nhint: run `{GENERATE_COMMAND}` and commit the result",
                 report.stale.len(),
@@ -105,7 +158,7 @@ fn generate(mut args: impl Iterator<Item = String>) -> ExitCode {
 /// `cargo xtask spec-diff`: exit 0 (same), 1 (differs), 2 (usage or unusable input).
 fn spec_diff_main(mut args: impl Iterator<Item = String>) -> ExitCode {
     let usage = |message: String| {
-        eprintln!("{message}\n\n{USAGE}");
+        eprintln!("{message}\n\n{SPEC_DIFF_USAGE}");
         ExitCode::from(2)
     };
     let (mut text, mut json, mut extract) = (false, false, false);
@@ -113,6 +166,10 @@ fn spec_diff_main(mut args: impl Iterator<Item = String>) -> ExitCode {
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next_if_some(&arg)) {
             ("--text", _) => text = true,
+            ("--help" | "-h", _) => {
+                out(&format!("{SPEC_DIFF_USAGE}\n"));
+                return ExitCode::SUCCESS;
+            }
             ("--json", _) => json = true,
             ("--extract", _) => extract = true,
             ("--root", Some(v)) => root = Some(PathBuf::from(v)),
@@ -173,7 +230,7 @@ fn spec_diff_main(mut args: impl Iterator<Item = String>) -> ExitCode {
         });
         return match output {
             None => {
-                print!("{yaml}");
+                out(&yaml);
                 ExitCode::SUCCESS
             }
             Some(path) => match std::fs::write(&path, yaml) {
@@ -215,12 +272,12 @@ fn spec_diff_main(mut args: impl Iterator<Item = String>) -> ExitCode {
     let ours_name = spec.display().to_string();
     if json {
         let value = diff.to_json(&ours_name, &upstream_name, options);
-        println!(
-            "{}",
+        out(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
-        );
+        ));
     } else {
-        print!("{}", diff.render(&ours_name, &upstream_name));
+        out(&diff.render(&ours_name, &upstream_name));
     }
     if diff.is_empty() {
         ExitCode::SUCCESS

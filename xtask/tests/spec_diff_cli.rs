@@ -220,7 +220,7 @@ fn usage_errors_exit_2() {
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.starts_with(message), "{args:?}: {stderr}");
-        assert!(stderr.contains("usage: cargo xtask generate"), "{stderr}");
+        assert!(stderr.contains("usage: cargo xtask spec-diff"), "{stderr}");
         assert!(
             stderr.contains("cargo xtask spec-diff --extract"),
             "{stderr}"
@@ -320,5 +320,65 @@ fn a_member_manifest_or_workspace_subtable_is_not_a_root() {
         here.join("xtask/Cargo.toml").is_file(),
         "{}",
         here.display()
+    );
+}
+
+#[test]
+fn help_prints_the_usage_and_succeeds_for_every_command() {
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["help"],
+        &["generate", "--help"],
+        &["generate", "--check", "-h"],
+        &["spec-diff", "--help"],
+        &["spec-diff", "--json", "-h"],
+    ] {
+        let out = xtask(Path::new(env!("CARGO_MANIFEST_DIR")), args, "");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.starts_with("usage: cargo xtask"),
+            "{args:?}: {stdout}"
+        );
+    }
+    let out = xtask(Path::new(env!("CARGO_MANIFEST_DIR")), &["nonsense"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown command `nonsense`"));
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    use std::io::Read as _;
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/datadog_current.yaml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["spec-diff", "--json", "--text"])
+        .arg(&fixture)
+        .env_remove("RUST_BACKTRACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the xtask binary");
+    let mut head = [0u8; 16];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut head)
+        .expect("the first bytes");
+    // The pipe is closed here, as `| head -c 16` closes it.
+    let out = child.wait_with_output().expect("it ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the diff's status, not a panic's: {stderr}"
     );
 }
