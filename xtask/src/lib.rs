@@ -8,6 +8,7 @@
 
 pub mod codegen;
 pub mod fresh;
+pub mod public_api;
 pub mod spec;
 pub mod spec_diff;
 

@@ -13,6 +13,7 @@ const USAGE: &str = "usage: cargo xtask <COMMAND> [OPTIONS]
 commands:
   generate     regenerate crates/*/src/generated.rs from the OpenAPI fragment (--check: verify)
   spec-diff    compare the fragment with Datadog's published spec (the drift check)
+  public-api   write the public API of the crates users depend on to tests/public-api/ (--check: verify)
 
 `cargo xtask <COMMAND> --help` says more.";
 
@@ -38,6 +39,14 @@ differs, 1 when something does, 2 when an input is not a usable OpenAPI 3.0 docu
   -o PATH           with --extract: write to PATH instead of stdout
   --root DIR        workspace root (default: the checkout containing the current directory)
   --spec FILE       spec path relative to the root (default: openapi/entity-context-sync.yaml)";
+
+const PUBLIC_API_USAGE: &str = "usage: cargo xtask public-api [--check] [--root DIR]
+
+Reads the public API of the crates users depend on (rustdoc JSON, through the public-api
+crate) and writes it to tests/public-api/<crate>.txt, one item per line: the reviewed API.
+
+  --check           change nothing; fail naming each item that changed, and whether it is breaking
+  --root DIR        workspace root (default: the checkout containing the current directory)";
 
 fn is_help(arg: &str) -> bool {
     matches!(arg, "--help" | "-h" | "help")
@@ -74,6 +83,11 @@ fn main() -> ExitCode {
             out(&format!("{SPEC_DIFF_USAGE}\n"));
             ExitCode::SUCCESS
         }
+        Some("public-api") if help => {
+            out(&format!("{PUBLIC_API_USAGE}\n"));
+            ExitCode::SUCCESS
+        }
+        Some("public-api") => public_api_main(args),
         Some("generate") => generate(args),
         Some("spec-diff") => spec_diff_main(args),
         Some(other) => {
@@ -146,6 +160,56 @@ fn generate(mut args: impl Iterator<Item = String>) -> ExitCode {
                     .collect::<Vec<_>>()
                     .join(", "),
             );
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask public-api [--check]`.
+fn public_api_main(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let mut mode = Mode::Write;
+    let mut root = None;
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next_if_some(&arg)) {
+            ("--check", _) => mode = Mode::Check,
+            ("--root", Some(v)) => root = Some(PathBuf::from(v)),
+            (h, _) if is_help(h) => {
+                out(&format!("{PUBLIC_API_USAGE}\n"));
+                return ExitCode::SUCCESS;
+            }
+            _ => {
+                eprintln!("unexpected argument `{arg}`\n\n{PUBLIC_API_USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let root = match root.map_or_else(default_root, Ok) {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match xtask::public_api::run(&root, mode) {
+        Ok(report) if report.stale.is_empty() => {
+            let verb = if mode == Mode::Check {
+                "are as reviewed"
+            } else {
+                "written"
+            };
+            out(&format!(
+                "{} public API file(s) {verb} ({})\n",
+                report.files.len(),
+                xtask::public_api::API_DIR
+            ));
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            out(&report.render());
             ExitCode::FAILURE
         }
         Err(err) => {
