@@ -6,6 +6,7 @@
 //! writes or checks the generated files ([`fresh`]). [`spec_diff`] compares the
 //! fragment with the resource's part of Datadog's full v2 spec.
 
+pub mod accept;
 pub mod codegen;
 pub mod fresh;
 pub mod public_api;

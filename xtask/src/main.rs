@@ -14,6 +14,7 @@ commands:
   generate     regenerate crates/*/src/generated.rs from the OpenAPI fragment (--check: verify)
   spec-diff    compare the fragment with Datadog's published spec (the drift check)
   public-api   write the public API of the crates users depend on to tests/public-api/ (--check: verify)
+  accept       accept every intended change of the public API files and the insta snapshots, in one run
 
 `cargo xtask <COMMAND> --help` says more.";
 
@@ -47,6 +48,12 @@ crate) and writes it to tests/public-api/<crate>.txt, one item per line: the rev
 
   --check           change nothing; fail naming each item that changed, and whether it is breaking
   --root DIR        workspace root (default: the checkout containing the current directory)";
+
+const ACCEPT_USAGE: &str = "usage: cargo xtask accept [--root DIR]
+
+Accepts every intended change of the reviewed outputs in one run: rewrites tests/public-api/,
+then runs the snapshot tests twice (writing every changed snapshot, then with INSTA_UPDATE=no,
+which must pass) and removes anything pending. Review the result with `git diff`.";
 
 fn is_help(arg: &str) -> bool {
     matches!(arg, "--help" | "-h" | "help")
@@ -88,6 +95,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("public-api") => public_api_main(args),
+        Some("accept") if help => {
+            out(&format!("{ACCEPT_USAGE}\n"));
+            ExitCode::SUCCESS
+        }
+        Some("accept") => accept_main(args),
         Some("generate") => generate(args),
         Some("spec-diff") => spec_diff_main(args),
         Some(other) => {
@@ -159,6 +171,45 @@ fn generate(mut args: impl Iterator<Item = String>) -> ExitCode {
                     .map(|p| p.display().to_string())
                     .collect::<Vec<_>>()
                     .join(", "),
+            );
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask accept`.
+fn accept_main(mut args: impl Iterator<Item = String>) -> ExitCode {
+    let mut root = None;
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next_if_some(&arg)) {
+            ("--root", Some(v)) => root = Some(PathBuf::from(v)),
+            _ => {
+                eprintln!("unexpected argument `{arg}`\n\n{ACCEPT_USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let root = match root.map_or_else(default_root, Ok) {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match xtask::accept::run(&root) {
+        Ok(true) => {
+            out(
+                "accepted: review `git diff tests/snapshots tests/public-api`, then commit the spec, the generated files and these together\n",
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(false) => {
+            eprintln!(
+                "error: the tests still fail with every snapshot accepted: that failure is not a snapshot (see above)"
             );
             ExitCode::FAILURE
         }
