@@ -23,7 +23,7 @@ async fn offline_example_prints_no_secret_of_the_key_file() {
         "\"private_key\": \"[redacted]\"",
         "\"admin_email\": \"[redacted]\"",
         "decoded config:",
-        "\"id\": \"11111111-2222-3333-4444-555555555555\"",
+        "\"state\": \"valid\"",
         "attempts: 1",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
@@ -41,7 +41,10 @@ async fn offline_example_prints_no_secret_of_the_key_file() {
     let pem = key["private_key"].as_str().expect("private_key");
     secrets.extend(pem.lines().map(String::from));
     secrets.push(serde_json::to_string(pem).expect("escapes"));
-    secrets.extend(["offline-demo-api-key".into(), "offline-demo-app-key".into()]);
+    secrets.extend([
+        entity_context_sync_fake::FAKE_API_KEY.into(),
+        entity_context_sync_fake::FAKE_APP_KEY.into(),
+    ]);
     secrets.push("admin@siem-test.com".into());
     for secret in &secrets {
         assert!(

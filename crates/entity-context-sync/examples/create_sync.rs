@@ -1,7 +1,7 @@
 //! Create a Google Workspace entity context sync from a service account key file.
 //!
-//! Offline by default: runs against an in-process mock of the endpoint (the
-//! generated httpmock helpers) with a fake key file in Google's format
+//! Offline by default: runs against the embedded fake of Datadog
+//! (`entity-context-sync-fake`) with a fake key file in Google's format
 //! (`examples/data/service-account-key.json`), and prints the request it
 //! sent, keys and every secret redacted (the key file's fields too), then the
 //! decoded config. The private key appears nowhere in the output.
@@ -14,10 +14,9 @@
 //! ```
 
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
 
 use entity_context_sync::{Client, NewSync, ServiceAccountKey};
-use entity_context_sync_httpmock::MockServerExt;
+use entity_context_sync_fake::FakeDatadog;
 use serde_json::{Value, json};
 
 type BoxError = Box<dyn std::error::Error>;
@@ -74,63 +73,42 @@ pub async fn run_live(out: &mut String) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// The default: create against a local mock, print what was sent (redacted)
-/// and what came back.
+/// The default: create against the embedded fake of Datadog, print what was
+/// sent (as the fake recorded it: keys and every secret redacted) and what
+/// came back.
 pub async fn run_offline(out: &mut String) -> Result<(), BoxError> {
     let sync = google_workspace_sync(
         ServiceAccountKey::from_json(OFFLINE_KEY_JSON)?,
         "siem-test.com",
         Some("admin@siem-test.com".into()),
     )?;
-    let server = httpmock::MockServer::start_async().await;
-    let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let record = seen.clone();
-    let reply = serde_json::from_value(json!({
-        "data": {
-            "id": "11111111-2222-3333-4444-555555555555",
-            "type": "integration_config",
-            "attributes": {
-                "created_at": "2026-05-01T12:00:00Z",
-                "modified_at": "2026-05-01T12:00:00Z",
-                "domain": "siem-test.com",
-                "enabled": true,
-                "integration_type": "GOOGLE_WORKSPACE",
-                "name": "My GWS Integration",
-                "settings": { "setting1": "value1" },
-                "state": "valid"
-            }
-        }
-    }))?;
-    server.create_security_monitoring_integration_config(|when, then| {
-        when.into_inner().is_true(move |req| {
-            if let Ok(mut seen) = record.lock() {
-                seen.push(redacted_view(req));
-            }
-            true
-        });
-        then.ok(&reply)
-            .into_inner()
-            .header("x-ratelimit-limit", "100")
-            .header("x-ratelimit-period", "60")
-            .header("x-ratelimit-remaining", "99")
-            .header("x-ratelimit-reset", "42")
-            .header("x-ratelimit-name", "integration_config");
-    });
-
+    let fake = FakeDatadog::start().await;
     let client = Client::builder()
-        .api_key("offline-demo-api-key")
-        .app_key("offline-demo-app-key")
-        .base_url(server.base_url())
+        .api_key(fake.api_key())
+        .app_key(fake.app_key())
+        .base_url(fake.base_url())
         .build()?;
     writeln!(
         out,
-        "offline: against a local mock at {}",
+        "offline: against the embedded fake of Datadog at {}",
         client.base_url()
     )?;
     writeln!(out, "sync: {sync:?}\n")?;
     let created = client.entity_context_syncs().create(sync).await?;
 
-    let requests = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    let requests: Vec<Value> = fake
+        .requests()
+        .iter()
+        .map(|r| {
+            let headers: serde_json::Map<String, Value> = r
+                .headers
+                .iter()
+                .filter(|(name, _)| name != "host")
+                .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+                .collect();
+            json!({ "method": r.method, "path": r.path, "headers": headers, "body": r.body })
+        })
+        .collect();
     writeln!(
         out,
         "request sent:\n{}\n",
@@ -148,35 +126,4 @@ pub async fn run_offline(out: &mut String) -> Result<(), BoxError> {
     )?;
     writeln!(out, "attempts: {}", created.attempts)?;
     Ok(())
-}
-
-/// Method, path, headers (credentials redacted) and body (every value under
-/// `secrets` redacted, at any depth: the key file's fields too).
-fn redacted_view(req: &httpmock::prelude::HttpMockRequest) -> Value {
-    let headers: serde_json::Map<String, Value> = req
-        .headers()
-        .iter()
-        .filter(|(name, _)| name.as_str() != "host")
-        .map(|(name, value)| {
-            let value = match name.as_str() {
-                "dd-api-key" | "dd-application-key" => "[redacted]".to_string(),
-                _ => String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            };
-            (name.as_str().to_string(), Value::String(value))
-        })
-        .collect();
-    let mut body: Value = serde_json::from_slice(req.body().as_ref()).unwrap_or(Value::Null);
-    if let Some(secrets) = body.pointer_mut("/data/attributes/secrets") {
-        redact(secrets);
-    }
-    json!({ "method": req.method().to_string(), "path": req.uri().path(), "headers": headers, "body": body })
-}
-
-/// Every leaf of `value` replaced by `"[redacted]"`; keys and nesting kept.
-fn redact(value: &mut Value) {
-    match value {
-        Value::Object(map) => map.values_mut().for_each(redact),
-        Value::Array(items) => items.iter_mut().for_each(redact),
-        leaf => *leaf = json!("[redacted]"),
-    }
 }
