@@ -9,8 +9,10 @@
 //!
 //! ```toml
 //! [dev-dependencies]
-//! entity-context-sync = "0.1"
-//! entity-context-sync-httpmock = "0.1"
+//! # Not on crates.io yet: from the repository (or a path into a checkout);
+//! # `"0.1"` for both after the first release.
+//! entity-context-sync = { git = "https://github.com/example/entity-context-sync" }
+//! entity-context-sync-httpmock = { git = "https://github.com/example/entity-context-sync" }
 //! tokio = { version = "1", features = ["macros", "rt"] }
 //! serde_json = "1"
 //! ```
