@@ -30,7 +30,10 @@ pub fn default_user_agent() -> String {
 }
 
 /// A Datadog client for entity context sync configurations. Cheap to clone;
-/// clones share one connection pool.
+/// clones share one connection pool and one rate-limit budget: when Datadog's
+/// `X-RateLimit-*` headers say the budget is spent (or a 429 comes), later
+/// calls through any clone wait for the reset instead of each finding out
+/// with a request of its own.
 ///
 /// ```no_run
 /// # async fn run() -> entity_context_sync::Result<()> {
@@ -65,6 +68,8 @@ pub(crate) struct Inner {
     pub(crate) connect_timeout: Duration,
     /// Key values, to scrub from anything a server echoes back.
     pub(crate) keys: [SecretString; 2],
+    /// What the rate-limit headers said, shared by the clones.
+    pub(crate) gate: crate::gate::Gate,
 }
 
 impl fmt::Debug for Client {
@@ -296,6 +301,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
                 keys,
+                gate: crate::gate::Gate::default(),
             }),
         })
     }

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use tracing::Instrument;
 
+use crate::gate::Admission;
 use crate::policy::Policy;
 use crate::response::{
     Classified, Ctx, Decode, Erased, GenResult, Outcome, Recorded, classify, decode,
@@ -152,12 +153,43 @@ impl Call<'_, '_> {
             connect_timeout: inner.connect_timeout,
         };
         let mut tally = Tally::default();
+        // Whether this call may go alone to find out when the budget looks
+        // spent: its last wait was cut short by the policy, or the clock did
+        // not move by it (a test's clock), so that every wait ends in a try.
+        let mut waited = false;
         loop {
+            let permit = loop {
+                match inner.gate.admit(inner.sleep.now(), waited) {
+                    Admission::Go(permit) => break permit,
+                    Admission::AwaitProbe => inner.gate.probe_done().instrument(span.clone()).await,
+                    Admission::Wait(until_reset, figures) => {
+                        let wait = until_reset.min(policy.max_reset_wait);
+                        if tally.waited.saturating_add(wait) > policy.total_budget {
+                            let _in_span = span.enter();
+                            let error = budget_spent(self.operation, &tally, figures);
+                            tracing::debug!(error = %error, "giving up");
+                            return Err(error);
+                        }
+                        {
+                            let _in_span = span.enter();
+                            tracing::info!(
+                                wait_ms = wait.as_millis() as u64,
+                                reset = figures.reset,
+                                "the rate limit's budget is spent: waiting for it to reset"
+                            );
+                        }
+                        let before = inner.sleep.now();
+                        inner.sleep.sleep(wait).instrument(span.clone()).await;
+                        tally.waited = tally.waited.saturating_add(wait);
+                        waited = wait < until_reset || !moved(&*inner.sleep, before, wait);
+                    }
+                }
+            };
             tally.attempts += 1;
             span.record("attempt", tally.attempts);
             // A block, so that nothing of one attempt lives across the sleep:
             // the loop's state (in every call's future) stays small.
-            let wait = {
+            let (wait, capped) = {
                 let context = inner.context.fresh();
                 let generated = entity_context_sync_client::Client::new_with_client(
                     &inner.base_url,
@@ -167,6 +199,7 @@ impl Call<'_, '_> {
                 let result = send(generated).instrument(span.clone()).await;
                 // Read the recorded status and rate limit once, for the span and the outcome.
                 let meta = Recorded::new(context.take_response());
+                permit.observe(inner.sleep.now(), meta.status, meta.figures());
                 if meta.responded() {
                     span.record("status", meta.status);
                 }
@@ -185,12 +218,28 @@ impl Call<'_, '_> {
                 let _in_span = span.enter();
                 match tally.settle(outcome, policy, self.operation.policy()) {
                     ControlFlow::Break(done) => return done,
-                    ControlFlow::Continue(wait) => wait,
+                    ControlFlow::Continue(next) => next,
                 }
             };
+            let before = inner.sleep.now();
             inner.sleep.sleep(wait).instrument(span.clone()).await;
             tally.waited = tally.waited.saturating_add(wait);
+            waited = capped || !moved(&*inner.sleep, before, wait);
         }
+    }
+}
+
+/// The error of a call whose wait for the shared rate limit to reset would
+/// pass the retry policy's wait budget.
+fn budget_spent(operation: Operation, tally: &Tally, figures: RateLimit) -> Error {
+    Error::RateLimited {
+        operation,
+        attempts: tally.attempts,
+        waited: tally.waited,
+        errors: vec![
+            "the client's rate-limit budget is spent, and waiting for its reset would pass the retry policy's wait budget".to_string(),
+        ],
+        rate_limit: Some(figures),
     }
 }
 
@@ -210,7 +259,7 @@ impl Tally {
         outcome: Outcome,
         policy: &RetryPolicy,
         operation: Policy,
-    ) -> ControlFlow<Result<Done<Erased>>, Duration> {
+    ) -> ControlFlow<Result<Done<Erased>>, (Duration, bool)> {
         let attempts = self.attempts;
         let retry = match outcome {
             Outcome::Done(body, status, rate_limit) => {
@@ -263,7 +312,8 @@ impl Tally {
             Outcome::Retry(retry) => retry,
         };
         self.ambiguous |= retry.ambiguous();
-        let wait = policy.wait(attempts, retry.reset_after());
+        let reset = retry.reset_after();
+        let wait = policy.wait(attempts, reset);
         if attempts > policy.max_retries || self.waited.saturating_add(wait) > policy.total_budget {
             let error = retry.into_final(attempts, self.waited);
             tracing::debug!(error = %error, attempts, "giving up");
@@ -275,6 +325,12 @@ impl Tally {
             reason = retry.reason(),
             "retrying"
         );
-        ControlFlow::Continue(wait)
+        // Capped: shorter than the server said to wait.
+        ControlFlow::Continue((wait, reset.is_some_and(|r| r > wait)))
     }
+}
+
+/// Whether the sleeper's clock moved on by `wait` since `before`.
+fn moved(sleep: &dyn crate::Sleep, before: std::time::Instant, wait: Duration) -> bool {
+    sleep.now().saturating_duration_since(before) >= wait
 }

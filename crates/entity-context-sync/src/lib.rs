@@ -9,6 +9,7 @@ mod credentials;
 mod ensure;
 mod error;
 mod exec;
+mod gate;
 #[rustfmt::skip]
 mod generated;
 mod model;

@@ -210,6 +210,11 @@ impl Recorded {
         self.rate_limit.is_some()
     }
 
+    /// The recorded response's rate-limit figures, if any.
+    pub(crate) fn figures(&self) -> Option<&RateLimit> {
+        self.rate_limit.as_ref()?.as_ref()
+    }
+
     /// `X-RateLimit-Remaining` of the recorded response.
     pub(crate) fn remaining(&self) -> Option<u64> {
         self.rate_limit.as_ref()?.as_ref()?.remaining

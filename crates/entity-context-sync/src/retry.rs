@@ -12,7 +12,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 #[cfg(feature = "test-util")]
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How a [`Client`](crate::Client) retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +125,12 @@ fn unit_random() -> f64 {
 pub trait Sleep: Send + Sync + std::fmt::Debug {
     /// A future that completes after `duration`.
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+
+    /// The time now, by the clock this sleeps on: when a rate limit's window
+    /// ends is counted by it. `Instant::now()` unless overridden.
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
 }
 
 /// The default [`Sleep`]: `tokio::time::sleep`.
@@ -135,13 +141,19 @@ impl Sleep for TokioSleep {
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
         Box::pin(tokio::time::sleep(duration))
     }
+
+    /// tokio's clock (paused in tests that pause it).
+    fn now(&self) -> Instant {
+        tokio::time::Instant::now().into_std()
+    }
 }
 
 pub(crate) type SharedSleep = Arc<dyn Sleep>;
 
 /// A [`Sleep`] that records each requested wait and returns at once: for
-/// tests of retry behaviour (yours and ours) that must not really wait.
-/// Needs the `test-util` feature.
+/// tests of retry behaviour (yours and ours) that must not really wait. Its
+/// clock moves on by each wait it records, so a rate limit's window ends
+/// when the waits say it has. Needs the `test-util` feature.
 ///
 /// ```
 /// # #[cfg(feature = "test-util")] {
@@ -176,6 +188,19 @@ impl Sleep for RecordingSleep {
             .unwrap_or_else(PoisonError::into_inner)
             .push(duration);
         Box::pin(std::future::ready(()))
+    }
+
+    /// The real time, plus every wait recorded.
+    fn now(&self) -> Instant {
+        let slept = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .fold(Duration::ZERO, |a, b| a.saturating_add(*b));
+        let now = Instant::now();
+        now.checked_add(slept)
+            .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
     }
 }
 
