@@ -230,6 +230,14 @@ pub(crate) enum ShapeKind {
     Object(&'static Shape, &'static str),
 }
 
+/// The secrets a source type this SDK knows takes, by name (empty for one
+/// that takes none or is unknown).
+pub(crate) fn secret_fields(t: &IntegrationType) -> &'static [ShapeField] {
+    Creds::known(t)
+        .and_then(|k| k.shape)
+        .map_or(&[], |shape| shape.fields)
+}
+
 /// The raw escape hatch: `integration_type` printable, `secrets` an object
 /// with sane keys and strings, and for a source type this SDK knows, its
 /// required secrets present and checked like typed ones.

@@ -5,6 +5,7 @@ use std::pin::Pin;
 
 use serde::Serialize;
 
+use crate::plan::diff;
 use crate::syncs::{EntityContextSyncs, call_builder};
 use crate::{Error, IntegrationConfig, NewSync, Response, Result, RetryPolicy};
 
@@ -28,13 +29,15 @@ pub struct Ensured {
     pub outcome: EnsureOutcome,
     /// The config as Datadog now has it.
     pub config: IntegrationConfig,
-    /// The fields an update sent (`domain`, `settings`, `secrets`); empty otherwise.
+    /// The fields an update sent (`domain`, `enabled`, `settings`,
+    /// `secrets`); `enabled` for a create disabled after; empty otherwise.
     pub changed: Vec<&'static str>,
 }
 
 /// A pending `ensure`: send with [`send`](Self::send) or `.await`.
 ///
-/// A config is identified by its source type and name. Secrets are write-only
+/// A config is identified by its source type and name; `enabled` converges
+/// when the sync says it ([`NewSync::enabled`]). Secrets are write-only
 /// and cannot be compared: they are sent on create, and on update only with
 /// [`rotate_secrets`](Self::rotate_secrets). Settings match when every
 /// setting given has the same value on the server (extra server-side
@@ -85,34 +88,8 @@ impl<'c> EnsureSync<'c> {
         let Some(existing) = existing else {
             return self.create(attempts).await;
         };
-        let sync = &self.sync;
-        let mut update = self
-            .handler
-            .update(existing.id.clone(), sync.integration_type());
-        if let Some(policy) = &self.retry {
-            update = update.retry_policy(policy.clone());
-        }
-        let mut changed = Vec::new();
-        if existing.domain != sync.domain() {
-            update = update.domain(sync.domain());
-            changed.push("domain");
-        }
-        let settings = sync.settings_map();
-        if settings
-            .iter()
-            .any(|(k, v)| existing.settings.get(k) != Some(v))
-        {
-            // `settings` is replaced whole: send the server's settings with
-            // ours over them, so settings we were not given are left alone.
-            let mut merged = existing.settings.clone();
-            merged.extend(settings.iter().map(|(k, v)| (k.clone(), v.clone())));
-            update = update.settings(merged);
-            changed.push("settings");
-        }
-        if self.rotate && !sync.credentials().is_empty() {
-            update = update.credentials(sync.credentials().clone());
-            changed.push("secrets");
-        }
+        let (fields, pending) = diff(&existing, &self.sync, self.rotate);
+        let changed: Vec<&'static str> = fields.iter().map(|f| f.field).collect();
         if changed.is_empty() {
             let config = existing;
             return Ok(Response::new(
@@ -125,6 +102,13 @@ impl<'c> EnsureSync<'c> {
                 listed.rate_limit,
                 attempts,
             ));
+        }
+        let mut update = pending.into_update(
+            self.handler
+                .update(existing.id.clone(), self.sync.integration_type()),
+        );
+        if let Some(policy) = &self.retry {
+            update = update.retry_policy(policy.clone());
         }
         let updated = update.send().await?;
         Ok(updated.map_attempts(attempts).map(|config| Ensured {
@@ -168,8 +152,34 @@ impl<'c> EnsureSync<'c> {
         Ok((first, meta))
     }
 
+    /// Creates, then disables if the sync says `enabled(false)` (Datadog
+    /// creates syncs enabled).
+    pub(crate) async fn create(&self, attempts: u32) -> Result<Response<Ensured>> {
+        let created = self.create_once(attempts).await?;
+        if self.sync.enabled_wanted() != Some(false) || !created.value.config.enabled {
+            return Ok(created);
+        }
+        let attempts = created.attempts;
+        let mut update = self
+            .handler
+            .update(
+                created.value.config.id.clone(),
+                self.sync.integration_type(),
+            )
+            .enabled(false);
+        if let Some(policy) = &self.retry {
+            update = update.retry_policy(policy.clone());
+        }
+        let updated = update.send().await?;
+        Ok(updated.map_attempts(attempts).map(|config| Ensured {
+            outcome: EnsureOutcome::Created,
+            config,
+            changed: vec!["enabled"],
+        }))
+    }
+
     /// Creates; a create that may have been applied is resolved by listing.
-    async fn create(&self, mut attempts: u32) -> Result<Response<Ensured>> {
+    async fn create_once(&self, mut attempts: u32) -> Result<Response<Ensured>> {
         let created = |r: Response<IntegrationConfig>, attempts: u32| {
             r.map_attempts(attempts).map(|config| Ensured {
                 outcome: EnsureOutcome::Created,

@@ -38,6 +38,17 @@ pub enum Error {
         reason: String,
     },
 
+    /// A declared sync of a [`DesiredState`](crate::DesiredState) was
+    /// refused before any request was sent.
+    Desired {
+        /// Its position in the declaration (0-based).
+        sync: usize,
+        /// The field at fault (`name`, `type`, `secrets.api_token`, …).
+        field: String,
+        /// Why it was refused.
+        reason: String,
+    },
+
     /// Datadog answered with an error status.
     Api {
         /// The operation that failed.
@@ -131,6 +142,11 @@ impl fmt::Display for Error {
                 ids.join(", ")
             ),
             Error::Validation { field, reason } => write!(f, "invalid {field}: {reason}"),
+            Error::Desired {
+                sync,
+                field,
+                reason,
+            } => write!(f, "sync #{} `{field}`: {reason}", sync + 1),
             Error::Api {
                 operation,
                 attempts,
@@ -221,6 +237,27 @@ impl Error {
         Error::Validation {
             field: field.into(),
             reason: reason.into(),
+        }
+    }
+
+    /// An error of the `sync`th declared sync at `field`.
+    pub(crate) fn desired(
+        sync: usize,
+        field: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::Desired {
+            sync,
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// A validation error of the `sync`th declared sync, as [`Error::Desired`].
+    pub(crate) fn desired_from(sync: usize, e: Error) -> Self {
+        match e {
+            Error::Validation { field, reason } => Error::desired(sync, field, reason),
+            other => other,
         }
     }
 

@@ -2,10 +2,12 @@
 #![warn(missing_docs)]
 
 mod aliases;
+mod apply;
 mod attributes;
 mod checks;
 mod client;
 mod credentials;
+mod desired;
 mod ensure;
 mod error;
 mod exec;
@@ -14,6 +16,7 @@ mod gate;
 mod generated;
 mod model;
 mod new_sync;
+mod plan;
 mod policy;
 mod response;
 mod retry;
@@ -25,11 +28,13 @@ mod syncs;
 mod tls;
 mod update;
 
+pub use apply::{Applied, ApplyPlan, ApplyReport, DEFAULT_PARALLEL};
 pub use checks::{MAX_DOMAIN_LEN, MAX_KEY_LEN, MAX_NAME_CHARS, MAX_SECRET_LEN, MAX_SETTINGS_LEN};
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, default_user_agent,
 };
 pub use credentials::Credentials;
+pub use desired::{DesiredState, DesiredSync, SecretRef};
 pub use ensure::{EnsureOutcome, EnsureSync, Ensured};
 #[doc(inline)]
 pub use entity_context_sync_client::RateLimit;
@@ -38,6 +43,7 @@ pub use error::{Error, Result};
 pub use generated::{IntegrationConfig, Operation};
 pub use model::{AzureAppRegistration, AzureAppRegistrations, CredentialsCheck, Deleted, Response};
 pub use new_sync::NewSync;
+pub use plan::{Action, Change, FieldChange, Plan, PlanSyncs};
 #[cfg(feature = "test-util")]
 pub use retry::RecordingSleep;
 pub use retry::{RetryPolicy, Sleep, TokioSleep};

@@ -36,6 +36,8 @@ pub struct NewSync {
     settings: Map<String, Value>,
     /// Other non-secret attributes (the escape hatch only).
     raw_fields: Map<String, Value>,
+    /// Whether it should be enabled (`ensure`, `plan`); `None`: as it is.
+    enabled: Option<bool>,
     /// A problem found while building (field, reason), reported by
     /// [`NewSync::validate`].
     misuse: Option<(String, String)>,
@@ -54,6 +56,7 @@ impl NewSync {
             credentials,
             settings: Map::new(),
             raw_fields: Map::new(),
+            enabled: None,
             misuse: None,
         }
     }
@@ -146,6 +149,19 @@ impl NewSync {
     pub fn setting(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         self.settings.insert(key.into(), value.into());
         self
+    }
+
+    /// Whether the sync should be enabled: [`ensure`](crate::EntityContextSyncs::ensure)
+    /// and [`plan`](crate::EntityContextSyncs::plan) converge it (a create
+    /// is enabled by Datadog, then disabled if `false`). Unset: left as it is.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+
+    /// Whether the sync should be enabled, if said.
+    pub fn enabled_wanted(&self) -> Option<bool> {
+        self.enabled
     }
 
     /// Replaces all settings.

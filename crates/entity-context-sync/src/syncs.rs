@@ -181,6 +181,20 @@ impl<'c> EntityContextSyncs<'c> {
     pub fn ensure(&self, sync: NewSync) -> crate::EnsureSync<'c> {
         crate::EnsureSync::new(*self, sync)
     }
+
+    /// What converging to `desired` would change, from one listing: per
+    /// sync, create, update (which fields) or unchanged; with
+    /// [`prune`](crate::PlanSyncs::prune), the configs of the declared source
+    /// types that are not declared (delete). Sends nothing else.
+    pub fn plan(&self, desired: Vec<NewSync>) -> crate::PlanSyncs<'c> {
+        crate::PlanSyncs::new(*self, desired)
+    }
+
+    /// Sends a [`Plan`](crate::Plan): never duplicates a create, several
+    /// changes at a time through the client's one rate-limit budget.
+    pub fn apply(&self, plan: crate::Plan) -> crate::ApplyPlan<'c> {
+        crate::ApplyPlan::new(*self, plan)
+    }
 }
 
 /// Checks a configuration id before it goes into a URL path.
