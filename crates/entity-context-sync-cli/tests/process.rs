@@ -250,6 +250,20 @@ fn a_domain_edit_is_planned_as_that_field_only() {
         "{}",
         text.stdout
     );
+    // Secrets cannot be compared: only --rotate-secrets sends them, and no value is shown.
+    let rotate = run(&fake, dir.path(), &["plan", "--rotate-secrets"]);
+    assert_eq!(
+        count(&rotate.stdout, "secrets: (write-only, sent again)"),
+        3,
+        "{}",
+        rotate.stdout
+    );
+    let applied = run(&fake, dir.path(), &["apply", "--rotate-secrets"]);
+    assert!(
+        applied.stdout.contains("Applied: 0 created, 3 updated"),
+        "{}",
+        applied.stdout
+    );
 }
 
 #[test]
