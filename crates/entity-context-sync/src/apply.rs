@@ -7,8 +7,8 @@ use std::pin::Pin;
 use futures_util::StreamExt as _;
 
 use crate::ensure::EnsureSync;
-use crate::plan::{Action, Change, Plan};
-use crate::syncs::EntityContextSyncs;
+use crate::plan::{Action, Change, Plan, Work};
+use crate::syncs::{EntityContextSyncs, InheritRetry};
 use crate::{Error, IntegrationConfig, RetryPolicy};
 
 /// How many changes [`ApplyPlan`] sends at a time unless told otherwise.
@@ -150,39 +150,25 @@ async fn apply_one(
     mut change: Change,
     retry: Option<&RetryPolicy>,
 ) -> Applied {
-    let outcome = match change.action {
-        Action::Unchanged => Ok(None),
-        Action::Create => match change.sync.take() {
-            Some(sync) => {
-                let mut ensure = EnsureSync::new(handler, sync);
-                if let Some(policy) = retry {
-                    ensure = ensure.retry_policy(policy.clone());
-                }
-                ensure.create(0).await.map(|r| Some(r.value.config))
-            }
-            None => Err(Error::validation("plan", "a create without its sync")),
-        },
-        Action::Update => match (change.id.clone(), change.pending.take()) {
-            (Some(id), Some(pending)) => {
-                let mut update =
-                    pending.into_update(handler.update(id, change.integration_type.clone()));
-                if let Some(policy) = retry {
-                    update = update.retry_policy(policy.clone());
-                }
-                update.send().await.map(|r| Some(r.value))
-            }
-            _ => Err(Error::validation("plan", "an update without its fields")),
-        },
-        Action::Delete => match change.id.clone() {
-            Some(id) => {
-                let mut delete = handler.delete(id);
-                if let Some(policy) = retry {
-                    delete = delete.retry_policy(policy.clone());
-                }
-                delete.send().await.map(|_| None)
-            }
-            None => Err(Error::validation("plan", "a delete without an id")),
-        },
+    let outcome = match std::mem::replace(&mut change.work, Work::Nothing) {
+        Work::Nothing => Ok(None),
+        Work::Create(sync) => EnsureSync::new(handler, sync)
+            .inherit_retry(retry)
+            .create(0)
+            .await
+            .map(|r| Some(r.value.config)),
+        Work::Update(id, pending) => pending
+            .into_update(handler.update(id, change.integration_type.clone()))
+            .inherit_retry(retry)
+            .send()
+            .await
+            .map(|r| Some(r.value)),
+        Work::Delete(id) => handler
+            .delete(id)
+            .inherit_retry(retry)
+            .send()
+            .await
+            .map(|_| None),
     };
     Applied { change, outcome }
 }

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use serde::Serialize;
 
 use crate::plan::diff;
-use crate::syncs::{EntityContextSyncs, call_builder};
+use crate::syncs::{EntityContextSyncs, InheritRetry, call_builder};
 use crate::{Error, IntegrationConfig, NewSync, Response, Result, RetryPolicy};
 
 /// What [`ensure`](crate::EntityContextSyncs::ensure) did.
@@ -103,14 +103,14 @@ impl<'c> EnsureSync<'c> {
                 attempts,
             ));
         }
-        let mut update = pending.into_update(
-            self.handler
-                .update(existing.id.clone(), self.sync.integration_type()),
-        );
-        if let Some(policy) = &self.retry {
-            update = update.retry_policy(policy.clone());
-        }
-        let updated = update.send().await?;
+        let updated = pending
+            .into_update(
+                self.handler
+                    .update(existing.id.clone(), self.sync.integration_type()),
+            )
+            .inherit_retry(self.retry.as_ref())
+            .send()
+            .await?;
         Ok(updated.map_attempts(attempts).map(|config| Ensured {
             outcome: EnsureOutcome::Updated,
             config,
@@ -120,14 +120,13 @@ impl<'c> EnsureSync<'c> {
 
     /// The config of this source type with this name, if any; two is an error.
     async fn find(&self, attempts: &mut u32) -> Result<(Option<IntegrationConfig>, Response<()>)> {
-        let mut list = self
+        let listed = self
             .handler
             .list()
-            .integration_type(self.sync.integration_type());
-        if let Some(policy) = &self.retry {
-            list = list.retry_policy(policy.clone());
-        }
-        let listed = list.send().await?;
+            .integration_type(self.sync.integration_type())
+            .inherit_retry(self.retry.as_ref())
+            .send()
+            .await?;
         *attempts += listed.attempts;
         let name = self.sync.name();
         let meta = Response::new(
@@ -160,17 +159,16 @@ impl<'c> EnsureSync<'c> {
             return Ok(created);
         }
         let attempts = created.attempts;
-        let mut update = self
+        let updated = self
             .handler
             .update(
                 created.value.config.id.clone(),
                 self.sync.integration_type(),
             )
-            .enabled(false);
-        if let Some(policy) = &self.retry {
-            update = update.retry_policy(policy.clone());
-        }
-        let updated = update.send().await?;
+            .enabled(false)
+            .inherit_retry(self.retry.as_ref())
+            .send()
+            .await?;
         Ok(updated.map_attempts(attempts).map(|config| Ensured {
             outcome: EnsureOutcome::Created,
             config,
@@ -187,10 +185,10 @@ impl<'c> EnsureSync<'c> {
                 changed: Vec::new(),
             })
         };
-        let mut create = self.handler.create(self.sync.clone());
-        if let Some(policy) = &self.retry {
-            create = create.retry_policy(policy.clone());
-        }
+        let create = self
+            .handler
+            .create(self.sync.clone())
+            .inherit_retry(self.retry.as_ref());
         let error = match create.send().await {
             Ok(r) => return Ok(created(r, attempts)),
             Err(e) if e.may_have_been_applied() => e,
@@ -211,10 +209,10 @@ impl<'c> EnsureSync<'c> {
             )),
             // Listed and absent: it was not applied, so one more create is safe.
             (None, _) => {
-                let mut create = self.handler.create(self.sync.clone());
-                if let Some(policy) = &self.retry {
-                    create = create.retry_policy(policy.clone());
-                }
+                let create = self
+                    .handler
+                    .create(self.sync.clone())
+                    .inherit_retry(self.retry.as_ref());
                 Ok(created(create.send().await?, attempts))
             }
         }

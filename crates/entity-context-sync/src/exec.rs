@@ -178,10 +178,8 @@ impl Call<'_, '_> {
                                 "the rate limit's budget is spent: waiting for it to reset"
                             );
                         }
-                        let before = inner.sleep.now();
-                        inner.sleep.sleep(wait).instrument(span.clone()).await;
-                        tally.waited = tally.waited.saturating_add(wait);
-                        waited = wait < until_reset || !moved(&*inner.sleep, before, wait);
+                        let moved = pause(&*inner.sleep, wait, &mut tally, &span).await;
+                        waited = wait < until_reset || !moved;
                     }
                 }
             };
@@ -221,10 +219,8 @@ impl Call<'_, '_> {
                     ControlFlow::Continue(next) => next,
                 }
             };
-            let before = inner.sleep.now();
-            inner.sleep.sleep(wait).instrument(span.clone()).await;
-            tally.waited = tally.waited.saturating_add(wait);
-            waited = capped || !moved(&*inner.sleep, before, wait);
+            let moved = pause(&*inner.sleep, wait, &mut tally, &span).await;
+            waited = capped || !moved;
         }
     }
 }
@@ -330,7 +326,16 @@ impl Tally {
     }
 }
 
-/// Whether the sleeper's clock moved on by `wait` since `before`.
-fn moved(sleep: &dyn crate::Sleep, before: std::time::Instant, wait: Duration) -> bool {
+/// Sleeps `wait` and counts it; whether the sleeper's clock moved on by it
+/// (a test's clock may not).
+async fn pause(
+    sleep: &dyn crate::Sleep,
+    wait: Duration,
+    tally: &mut Tally,
+    span: &tracing::Span,
+) -> bool {
+    let before = sleep.now();
+    sleep.sleep(wait).instrument(span.clone()).await;
+    tally.waited = tally.waited.saturating_add(wait);
     sleep.now().saturating_duration_since(before) >= wait
 }

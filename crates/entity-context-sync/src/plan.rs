@@ -8,7 +8,7 @@ use std::pin::Pin;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::syncs::{EntityContextSyncs, call_builder};
+use crate::syncs::{EntityContextSyncs, InheritRetry, call_builder};
 use crate::update::UpdateSync;
 use crate::{
     Credentials, Error, IntegrationConfig, IntegrationType, NewSync, Response, Result, RetryPolicy,
@@ -147,15 +147,54 @@ pub struct Change {
     pub id: Option<String>,
     /// The fields an update changes; empty otherwise.
     pub fields: Vec<FieldChange>,
-    /// What to create (creates only); never serialized.
+    /// What applying it sends; never serialized.
     #[serde(skip)]
-    pub(crate) sync: Option<NewSync>,
-    /// What to send (updates only).
-    #[serde(skip)]
-    pub(crate) pending: Option<Pending>,
+    pub(crate) work: Work,
+}
+
+/// What applying a [`Change`] sends: its [`Action`], with what it needs.
+#[derive(Debug, Clone)]
+pub(crate) enum Work {
+    /// Nothing: the config matches.
+    Nothing,
+    /// This sync.
+    Create(NewSync),
+    /// These fields to the config with this id.
+    Update(String, Pending),
+    /// A delete of the config with this id.
+    Delete(String),
+}
+
+impl Work {
+    fn action(&self) -> Action {
+        match self {
+            Work::Nothing => Action::Unchanged,
+            Work::Create(_) => Action::Create,
+            Work::Update(..) => Action::Update,
+            Work::Delete(_) => Action::Delete,
+        }
+    }
 }
 
 impl Change {
+    /// The change that does `work`; its action follows from it.
+    fn new(
+        integration_type: IntegrationType,
+        name: &str,
+        id: Option<String>,
+        fields: Vec<FieldChange>,
+        work: Work,
+    ) -> Self {
+        Self {
+            action: work.action(),
+            integration_type,
+            name: name.to_owned(),
+            id,
+            fields,
+            work,
+        }
+    }
+
     /// `OKTA "Okta prod"`, for messages.
     pub fn label(&self) -> String {
         format!("{} {:?}", self.integration_type, self.name)
@@ -252,11 +291,12 @@ impl<'c> PlanSyncs<'c> {
                 ));
             }
         }
-        let mut list = self.handler.list();
-        if let Some(policy) = &self.retry {
-            list = list.retry_policy(policy.clone());
-        }
-        let listed = list.send().await?;
+        let listed = self
+            .handler
+            .list()
+            .inherit_retry(self.retry.as_ref())
+            .send()
+            .await?;
         let plan = compare(&self.desired, &listed.value, self.prune, self.rotate)?;
         Ok(listed.map(|_| plan))
     }
@@ -286,31 +326,27 @@ fn compare(
             .map(Vec::as_slice)
             .unwrap_or_default();
         let change = match found {
-            [] => Change {
-                action: Action::Create,
-                integration_type: t.clone(),
-                name: sync.name().to_owned(),
-                id: None,
-                fields: Vec::new(),
-                sync: Some(sync.clone()),
-                pending: None,
-            },
+            [] => Change::new(
+                t.clone(),
+                sync.name(),
+                None,
+                Vec::new(),
+                Work::Create(sync.clone()),
+            ),
             [existing] => {
                 let (fields, pending) = diff(existing, sync, rotate);
-                let action = if fields.is_empty() {
-                    Action::Unchanged
+                let work = if fields.is_empty() {
+                    Work::Nothing
                 } else {
-                    Action::Update
+                    Work::Update(existing.id.clone(), pending)
                 };
-                Change {
-                    action,
-                    integration_type: t.clone(),
-                    name: sync.name().to_owned(),
-                    id: Some(existing.id.clone()),
+                Change::new(
+                    t.clone(),
+                    sync.name(),
+                    Some(existing.id.clone()),
                     fields,
-                    sync: None,
-                    pending: (action == Action::Update).then_some(pending),
-                }
+                    work,
+                )
             }
             many => {
                 return Err(Error::Ambiguous {
@@ -333,15 +369,13 @@ fn compare(
             if declared.contains(&c.integration_type)
                 && !named.contains(&(c.integration_type.clone(), name))
             {
-                changes.push(Change {
-                    action: Action::Delete,
-                    integration_type: c.integration_type.clone(),
-                    name: name.to_owned(),
-                    id: Some(c.id.clone()),
-                    fields: Vec::new(),
-                    sync: None,
-                    pending: None,
-                });
+                changes.push(Change::new(
+                    c.integration_type.clone(),
+                    name,
+                    Some(c.id.clone()),
+                    Vec::new(),
+                    Work::Delete(c.id.clone()),
+                ));
             }
         }
     }

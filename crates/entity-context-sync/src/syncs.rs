@@ -27,13 +27,30 @@ pub struct EntityContextSyncs<'c> {
     client: &'c Client,
 }
 
-/// `retry_policy` and `IntoFuture` for a builder whose `send` returns `Result<Response<$out>>`.
+/// A builder that takes the retry override of the builder that drives it
+/// (`ensure`, `plan`, `apply` run other operations).
+pub(crate) trait InheritRetry: Sized {
+    /// With `policy` as this call's override, when there is one.
+    fn inherit_retry(self, policy: Option<&RetryPolicy>) -> Self;
+}
+
+/// `retry_policy`, [`InheritRetry`] and `IntoFuture` for a builder whose
+/// `send` returns `Result<Response<$out>>`.
 macro_rules! call_builder {
     ($name:ident => $out:ty) => {
         impl<'c> $name<'c> {
             /// Overrides the client's retry policy for this call.
             pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
                 self.retry = Some(policy);
+                self
+            }
+        }
+
+        impl<'c> crate::syncs::InheritRetry for $name<'c> {
+            fn inherit_retry(mut self, policy: Option<&RetryPolicy>) -> Self {
+                if let Some(policy) = policy {
+                    self.retry = Some(policy.clone());
+                }
                 self
             }
         }
@@ -560,14 +577,13 @@ impl Deactivate<'_> {
         if done.body.is_some() {
             return config_response(done, Operation::Deactivate);
         }
-        let mut list = self
+        let listed = self
             .handler
             .list()
-            .integration_type(self.integration_type.clone());
-        if let Some(policy) = &self.retry {
-            list = list.retry_policy(policy.clone());
-        }
-        let listed = list.send().await?;
+            .integration_type(self.integration_type.clone())
+            .inherit_retry(self.retry.as_ref())
+            .send()
+            .await?;
         let attempts = done.attempts + listed.attempts;
         let (status, rate_limit) = (listed.status, listed.rate_limit);
         match listed.value.into_iter().find(|c| !c.enabled) {
